@@ -1,0 +1,237 @@
+// Package api serves the JSON API under /api/v1: bearer-token authentication, one pagination
+// convention, RFC 9457 problem+json for every error, and the OpenAPI 3.1 document that describes
+// it all. Handlers are thin; it must never import the store or the web package.
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/account"
+	"github.com/citypact/citypact/internal/audit"
+	"github.com/citypact/citypact/internal/directory"
+	"github.com/citypact/citypact/internal/httpx"
+	"github.com/citypact/citypact/internal/i18n"
+)
+
+// Directory is what the API reads and writes of organisations.
+type Directory interface {
+	ListOrganisations(ctx context.Context, p citypact.Page) ([]directory.Organisation, error)
+	OrganisationBySlug(ctx context.Context, slug string) (directory.Organisation, error)
+	CreateOrganisation(ctx context.Context, o *directory.Organisation) error
+}
+
+// AuditLog is what the API reads of the audit log.
+type AuditLog interface {
+	AuditLog(ctx context.Context, f audit.Filter) ([]audit.Entry, error)
+}
+
+// Deps are what the API needs.
+type Deps struct {
+	Accounts  *account.Service
+	Directory Directory
+	Audit     AuditLog
+	Log       *slog.Logger
+}
+
+// Server serves /api/v1.
+type Server struct{ Deps }
+
+// New returns a Server.
+func New(d Deps) *Server { return &Server{Deps: d} }
+
+const prefix = "/api/v1"
+
+// Routes is the API route table with each route's least role. Safe methods need a token of
+// read scope at least; the others need write scope (httpx.Authorize).
+func (s *Server) Routes() []httpx.Route {
+	const (
+		V = citypact.RoleVisitor
+		M = citypact.RoleMember
+		A = citypact.RoleAdmin
+	)
+	r := func(method, pattern string, role citypact.Role, h httpx.HandlerFunc) httpx.Route {
+		return httpx.Route{Method: method, Pattern: prefix + pattern, Role: role, Surface: httpx.API, Handler: h}
+	}
+	get, post := http.MethodGet, http.MethodPost
+	return []httpx.Route{
+		r(get, "/openapi.json", V, s.openAPI),
+		r(get, "/me", M, s.me),
+		r(get, "/organisations", V, s.organisationsList),
+		r(post, "/organisations", A, s.organisationCreate),
+		r(get, "/organisations/{slug}", V, s.organisationShow),
+		r(get, "/audit", A, s.auditList),
+		// Unknown API paths answer in problem+json too.
+		{Method: get, Pattern: "/api/", Role: V, Surface: httpx.API, Handler: s.notFound},
+	}
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	return citypact.NotFound(r.URL.Path)
+}
+
+// Handle wraps an API route: bearer authentication, the route's role and scope, the handler, and
+// problem+json for any error.
+func (s *Server) Handle(rt httpx.Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		lang := i18n.Match(r.Header.Get("Accept-Language"))
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.Log.Error("panic in API handler", "request_id", citypact.RequestIDFrom(r.Context()), "panic", p)
+				s.problem(w, r, lang, &httpx.Status{Code: http.StatusInternalServerError, Key: "error.internal"})
+			}
+		}()
+		a, err := s.authenticate(r)
+		if err == nil {
+			r = r.WithContext(citypact.WithActor(r.Context(), a))
+			err = httpx.Authorize(rt, a)
+		}
+		if err == nil {
+			err = rt.Handler(w, r)
+		}
+		if err != nil {
+			s.problem(w, r, lang, err)
+		}
+	})
+}
+
+// authenticate reads "Authorization: Bearer TOKEN". No header is a visitor; a bad token is an
+// error, never silently a visitor, so a client learns at once that its token was revoked.
+func (s *Server) authenticate(r *http.Request) (citypact.Actor, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return citypact.Visitor, nil
+	}
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return citypact.Visitor, citypact.ErrUnauthenticated
+	}
+	return s.Accounts.AuthenticateToken(r.Context(), strings.TrimSpace(token))
+}
+
+// Problem is an RFC 9457 problem document.
+type Problem struct {
+	Type      string         `json:"type"`
+	Title     string         `json:"title"`
+	Status    int            `json:"status"`
+	Detail    string         `json:"detail,omitempty"`
+	Instance  string         `json:"instance,omitempty"`
+	RequestID string         `json:"request_id"`
+	Errors    []ProblemField `json:"errors,omitempty"`
+}
+
+// ProblemField is one invalid field of a request.
+type ProblemField struct {
+	Field   string `json:"field"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (s *Server) problem(w http.ResponseWriter, r *http.Request, lang i18n.Lang, err error) {
+	status := httpx.StatusOf(err)
+	tr := i18n.For(lang)
+	rid := citypact.RequestIDFrom(r.Context())
+	key := httpx.MessageKey(err)
+	if status >= 500 {
+		s.Log.Error("internal error", "request_id", rid, "err", err.Error())
+		key = "error.internal"
+	}
+	if !tr.Has(key) {
+		key = "error.internal"
+	}
+	p := Problem{
+		Type:      "about:blank",
+		Title:     http.StatusText(status),
+		Status:    status,
+		Detail:    tr.T(key),
+		Instance:  r.URL.Path,
+		RequestID: rid,
+	}
+	if key != "error.internal" {
+		p.Type = "https://citypact.org/problems/" + strings.TrimPrefix(key, "error.")
+	}
+	for _, f := range citypact.FieldsOf(err) {
+		p.Errors = append(p.Errors, ProblemField{Field: f.Field, Code: f.Key, Message: tr.T(f.Key, f.Args...)})
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/problem+json")
+	h.Set("Content-Language", lang.String())
+	h.Set("Cache-Control", "no-store")
+	if status == http.StatusUnauthorized {
+		h.Set("WWW-Authenticate", `Bearer realm="citypact"`)
+	}
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(p)
+}
+
+// writeJSON writes a JSON answer.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	return json.NewEncoder(w).Encode(v)
+}
+
+// decode reads a JSON request body into v: application/json only (415 otherwise), one object,
+// no unknown fields, nothing after it.
+func decode(r *http.Request, v any) error {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return httpx.ErrUnsupportedMediaType
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return &httpx.Status{Code: http.StatusBadRequest, Key: "error.malformed", Err: err}
+	}
+	if err := dec.Decode(&struct{}{}); err != io.EOF {
+		return &httpx.Status{Code: http.StatusBadRequest, Key: "error.malformed", Err: errors.New("trailing data")}
+	}
+	return nil
+}
+
+// List is the one shape of every list answer: items and, when there may be more, the cursor
+// that fetches the next page (?after=CURSOR).
+type List[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"next_cursor,omitempty"`
+}
+
+// page reads ?limit= and ?after= into a Page; bad values are a 400, not a silent default.
+func page(r *http.Request) (citypact.Page, error) {
+	q := r.URL.Query()
+	var p citypact.Page
+	var err error
+	if v := q.Get("limit"); v != "" {
+		if p.Limit, err = strconv.Atoi(v); err != nil || p.Limit < 1 || p.Limit > citypact.MaxLimit {
+			return p, citypact.Invalid(citypact.FieldError{Field: "limit", Key: "field.range", Args: []string{"min", "1", "max", strconv.Itoa(citypact.MaxLimit)}})
+		}
+	}
+	if v := q.Get("after"); v != "" {
+		if p.After, err = strconv.ParseInt(v, 10, 64); err != nil || p.After < 0 {
+			return p, citypact.Invalid(citypact.FieldError{Field: "after", Key: "field.invalid"})
+		}
+	}
+	return p.Normalize(), nil
+}
+
+func nextCursor(n int, p citypact.Page, lastID int64) string {
+	if n < p.Limit {
+		return ""
+	}
+	return strconv.FormatInt(lastID, 10)
+}

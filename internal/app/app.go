@@ -1,0 +1,212 @@
+// Package app wires citypact by hand: configuration, then storage, then the domain services, then
+// the HTML and JSON surfaces on one mux. The serve command and the end-to-end tests start the
+// same App. It is the only package that knows every other one.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime"
+	"time"
+
+	"github.com/citypact/citypact/internal/account"
+	"github.com/citypact/citypact/internal/api"
+	"github.com/citypact/citypact/internal/config"
+	"github.com/citypact/citypact/internal/httpx"
+	"github.com/citypact/citypact/internal/password"
+	"github.com/citypact/citypact/internal/store"
+	"github.com/citypact/citypact/internal/web"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// App is a running hub.
+type App struct {
+	Config   config.Config
+	Log      *slog.Logger
+	DB       *store.DB
+	Accounts *account.Service
+	Handler  http.Handler
+
+	web      *web.Server
+	api      *api.Server
+	assets   *web.Assets
+	registry *prometheus.Registry
+	server   *http.Server
+	listener net.Listener
+}
+
+// Options are what tests vary; production uses the zero value.
+type Options struct {
+	Now    func() time.Time
+	Policy *account.Policy
+	// Hasher overrides the password hasher (tests use cheap parameters to stay fast).
+	Hasher *password.Hasher
+}
+
+// NewHasher returns the production password hasher: argon2id with OWASP's parameters, at most
+// one hash per CPU at a time, so a burst of sign-ins queues instead of exhausting memory.
+func NewHasher() *password.Hasher {
+	return password.NewHasher(password.DefaultParams, runtime.NumCPU())
+}
+
+// Open connects to the database, migrates it and builds the handler.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options) (*App, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	db, err := store.Open(ctx, cfg.Database, store.Options{Now: now})
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	policy := account.DefaultPolicy
+	if opt.Policy != nil {
+		policy = *opt.Policy
+	}
+	hasher := opt.Hasher
+	if hasher == nil {
+		hasher = NewHasher()
+	}
+	a := &App{Config: cfg, Log: log, DB: db, registry: prometheus.NewRegistry()}
+	a.Accounts = account.NewService(db, hasher, policy, now)
+	assets, err := web.LoadAssets()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.assets = assets
+	a.web = web.New(web.Deps{Accounts: a.Accounts, Directory: db, Audit: db, Assets: assets, Log: log,
+		SecureCookies: cfg.TLS(), BehindProxy: cfg.BehindProxy})
+	a.api = api.New(api.Deps{Accounts: a.Accounts, Directory: db, Audit: db, Log: log})
+	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.Handler = a.handler()
+	return a, nil
+}
+
+// Routes is every route of the hub, HTML, API and operations, for the mux and for `citypact routes`.
+func (a *App) Routes() []httpx.Route {
+	return append(append(a.web.Routes(), a.api.Routes()...), a.opsRoutes()...)
+}
+
+// RouteTable lists the routes without opening anything: the handlers are never called.
+func RouteTable() []httpx.Route {
+	a := &App{web: web.New(web.Deps{}), api: api.New(api.Deps{})}
+	return a.Routes()
+}
+
+func (a *App) handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range a.Routes() {
+		var h http.Handler
+		switch rt.Surface {
+		case httpx.HTML:
+			h = a.web.Handle(rt)
+		case httpx.API:
+			h = a.api.Handle(rt)
+		default:
+			h = opsHandler(rt, a.Log)
+		}
+		mux.Handle(rt.MuxPattern(), h)
+	}
+	// Cross-origin protection refuses state-changing requests that a browser marks as coming
+	// from another site (Sec-Fetch-Site / Origin). API clients send neither header and
+	// authenticate with bearer tokens, which a browser never attaches on its own.
+	cop := http.NewCrossOriginProtection()
+	if a.Config.BaseURL != "" {
+		_ = cop.AddTrustedOrigin(a.Config.BaseURL)
+	}
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpx.PlainError(w, http.StatusForbidden, "Cross-origin request refused.")
+	}))
+	return httpx.Chain(mux,
+		httpx.Observe(a.Log, httpx.NewMetrics(a.registry)),
+		httpx.SecurityHeaders(a.Config.TLS()),
+		httpx.LimitBody(a.Config.MaxBodyBytes),
+		cop.Handler,
+	)
+}
+
+// Listen opens the listening socket (":0" picks a free port; see Addr).
+func (a *App) Listen() error {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.Config.Addr, err)
+	}
+	a.listener = ln
+	return nil
+}
+
+// Addr is the address the app listens on.
+func (a *App) Addr() string { return a.listener.Addr().String() }
+
+// Serve serves until ctx ends, then shuts down gracefully: the listener closes at once and
+// in-flight requests get Config.ShutdownGrace to finish.
+func (a *App) Serve(ctx context.Context) error {
+	a.server = &http.Server{
+		Handler:           a.Handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if a.Config.TLSCert != "" {
+			errc <- a.server.ServeTLS(a.listener, a.Config.TLSCert, a.Config.TLSKey)
+		} else {
+			errc <- a.server.Serve(a.listener)
+		}
+	}()
+	go a.housekeeping(ctx)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down", "grace", a.Config.ShutdownGrace)
+	sctx, cancel := context.WithTimeout(context.Background(), a.Config.ShutdownGrace)
+	defer cancel()
+	if err := a.server.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// housekeeping removes expired sessions now and then. Every instance may do it; the delete is
+// idempotent.
+func (a *App) housekeeping(ctx context.Context) {
+	t := time.NewTicker(15 * time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := a.DB.DeleteExpiredSessions(ctx, a.DB.Now()); err != nil && ctx.Err() == nil {
+			a.Log.Warn("delete expired sessions", "err", err)
+		} else if n > 0 {
+			a.Log.Info("deleted expired sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }

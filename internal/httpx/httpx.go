@@ -1,0 +1,156 @@
+// Package httpx is what the HTML and JSON surfaces share: handlers that return errors, the route
+// table with each route's least role, the mapping of error kinds to status codes, and middleware
+// (request ids, logging, recovery, security headers, body limits, metrics). It knows no page and
+// no SQL; it must never import the store, web or api packages.
+package httpx
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/citypact/citypact"
+)
+
+// HandlerFunc is an HTTP handler that returns its failure instead of writing it, so that one
+// adapter per surface turns every error into the right page or problem document.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Surface says which adapter renders a route's errors.
+type Surface string
+
+const (
+	HTML Surface = "html"
+	API  Surface = "api"
+	Ops  Surface = "ops" // health, readiness, metrics, static files: plain text answers
+)
+
+// Route is one entry of a surface's route table. Role is the least role that may use it; the
+// router enforces it before the handler runs, so a handler cannot forget the check. Handlers
+// still check per-resource rights (is this the editor's own organisation?) through the domain.
+type Route struct {
+	Method  string
+	Pattern string // a net/http ServeMux pattern without the method, e.g. "/account/tokens/{id}/revoke"
+	Role    citypact.Role
+	Surface Surface
+	Handler HandlerFunc
+}
+
+// Safe reports whether the route's method must not change state.
+func (r Route) Safe() bool { return r.Method == http.MethodGet || r.Method == http.MethodHead }
+
+// MuxPattern is the pattern to register: "METHOD /path".
+func (r Route) MuxPattern() string { return r.Method + " " + r.Pattern }
+
+// Status errors are failures of the HTTP exchange itself, before any domain logic: a body too
+// large, a wrong content type, unparseable JSON.
+type Status struct {
+	Code int
+	Key  string // i18n key of the message
+	Err  error
+}
+
+func (e *Status) Error() string {
+	if e.Err != nil {
+		return e.Key + ": " + e.Err.Error()
+	}
+	return e.Key
+}
+
+func (e *Status) Unwrap() error { return e.Err }
+
+// Common exchange failures.
+var (
+	ErrUnsupportedMediaType = &Status{Code: http.StatusUnsupportedMediaType, Key: "error.media_type"}
+	ErrMalformed            = &Status{Code: http.StatusBadRequest, Key: "error.malformed"}
+	ErrTooLarge             = &Status{Code: http.StatusRequestEntityTooLarge, Key: "error.too_large"}
+)
+
+// StatusOf maps an error to its HTTP status code. The mapping lives here once for both surfaces.
+func StatusOf(err error) int {
+	var se *Status
+	if errors.As(err, &se) {
+		return se.Code
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return http.StatusRequestEntityTooLarge
+	}
+	switch citypact.KindOf(err) {
+	case citypact.KindInvalid:
+		return http.StatusUnprocessableEntity
+	case citypact.KindNotFound:
+		return http.StatusNotFound
+	case citypact.KindConflict:
+		return http.StatusConflict
+	case citypact.KindForbidden:
+		return http.StatusForbidden
+	case citypact.KindUnauthenticated:
+		return http.StatusUnauthorized
+	case citypact.KindTooMany:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+// MessageKey returns the i18n key of the message a user sees for err.
+func MessageKey(err error) string {
+	var se *Status
+	if errors.As(err, &se) {
+		return se.Key
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return "error.too_large"
+	}
+	if m := citypact.MessageOf(err); m != "" {
+		return m
+	}
+	switch StatusOf(err) {
+	case http.StatusUnprocessableEntity:
+		return "error.invalid"
+	case http.StatusNotFound:
+		return "error.not_found"
+	case http.StatusConflict:
+		return "error.conflict"
+	case http.StatusForbidden:
+		return "error.forbidden"
+	case http.StatusUnauthorized:
+		return "error.unauthenticated"
+	case http.StatusTooManyRequests:
+		return "error.too_many"
+	}
+	return "error.internal"
+}
+
+// Authorize checks the actor against a route's least role and, for API tokens, its scope.
+// It returns nil or an Unauthenticated or Forbidden error.
+func Authorize(rt Route, a citypact.Actor) error {
+	if a.Role < rt.Role {
+		if !a.SignedIn() {
+			return citypact.ErrUnauthenticated
+		}
+		return citypact.Forbidden("route needs " + rt.Role.String())
+	}
+	if a.Scope == citypact.ScopeRead && !rt.Safe() {
+		return &citypact.Error{Kind: citypact.KindForbidden, Message: "error.token_scope"}
+	}
+	return nil
+}
+
+// ClientIP is the address a request came from. Behind a proxy set trusted to true to take the
+// last hop of X-Forwarded-For (the one our own proxy appended), never the first, which a client
+// can forge.
+func ClientIP(r *http.Request, trusted bool) string {
+	if trusted {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			parts := strings.Split(xff, ",")
+			return strings.TrimSpace(parts[len(parts)-1])
+		}
+	}
+	host := r.RemoteAddr
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		host = host[:i]
+	}
+	return strings.Trim(host, "[]")
+}

@@ -1,0 +1,112 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/audit"
+)
+
+// writeAudit records a change in the transaction that makes it. before and after are marshalled to
+// JSON; callers pass views of their records without secrets.
+func (db *DB) writeAudit(ctx context.Context, tx *sql.Tx, action, entity string, entityID int64, before, after any) error {
+	a := citypact.ActorFrom(ctx)
+	label := a.Name
+	if label == "" {
+		label = "system"
+	}
+	var orgID sql.NullInt64
+	if a.OrgID != 0 {
+		orgID = sql.NullInt64{Int64: a.OrgID, Valid: true}
+	}
+	var actorID sql.NullInt64
+	if a.UserID != 0 {
+		actorID = sql.NullInt64{Int64: a.UserID, Valid: true}
+	}
+	b, err := auditJSON(before)
+	if err != nil {
+		return err
+	}
+	af, err := auditJSON(after)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO audit_log
+		(at, actor_user_id, actor_label, org_id, action, entity, entity_id, before_json, after_json, request_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		db.Now(), actorID, label, orgID, action, entity, entityID, b, af, citypact.RequestIDFrom(ctx))
+	return err
+}
+
+func auditJSON(v any) (string, error) {
+	if v == nil {
+		return "", nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("audit: %w", err)
+	}
+	return string(b), nil
+}
+
+// AuditLog lists audit entries, newest first, after f.Page.After (an entry id) when set.
+func (db *DB) AuditLog(ctx context.Context, f audit.Filter) (_ []audit.Entry, err error) {
+	defer citypact.Wrap(&err, "store.AuditLog")
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.ActorUserID != 0 {
+		add("actor_user_id = $%d", f.ActorUserID)
+	}
+	if f.Entity != "" {
+		add("entity = $%d", f.Entity)
+	}
+	if f.EntityID != 0 {
+		add("entity_id = $%d", f.EntityID)
+	}
+	if f.Action != "" {
+		add("action = $%d", f.Action)
+	}
+	if !f.Since.IsZero() {
+		add("at >= $%d", f.Since.UTC())
+	}
+	if !f.Until.IsZero() {
+		add("at < $%d", f.Until.UTC())
+	}
+	p := f.Page.Normalize()
+	if p.After > 0 {
+		add("id < $%d", p.After)
+	}
+	q := `SELECT id, at, COALESCE(actor_user_id, 0), actor_label, COALESCE(org_id, 0), action, entity,
+		entity_id, before_json, after_json, request_id FROM audit_log`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	args = append(args, p.Limit)
+	q += fmt.Sprintf(" ORDER BY id DESC LIMIT $%d", len(args))
+	rows, err := db.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []audit.Entry
+	for rows.Next() {
+		var e audit.Entry
+		var at time.Time
+		if err := rows.Scan(&e.ID, &at, &e.ActorUserID, &e.ActorLabel, &e.OrgID, &e.Action, &e.Entity,
+			&e.EntityID, &e.Before, &e.After, &e.RequestID); err != nil {
+			return nil, err
+		}
+		e.At = at.UTC()
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

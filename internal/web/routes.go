@@ -1,0 +1,57 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/httpx"
+)
+
+// Routes is the HTML route table: every page and action with the least role it needs.
+func (s *Server) Routes() []httpx.Route {
+	const (
+		V = citypact.RoleVisitor
+		M = citypact.RoleMember
+		A = citypact.RoleAdmin
+	)
+	r := func(method, pattern string, role citypact.Role, h httpx.HandlerFunc) httpx.Route {
+		return httpx.Route{Method: method, Pattern: pattern, Role: role, Surface: httpx.HTML, Handler: h}
+	}
+	get, post := http.MethodGet, http.MethodPost
+	return []httpx.Route{
+		r(get, "/{$}", V, s.home),
+		r(get, "/signin", V, s.signInForm),
+		r(post, "/signin", V, s.signIn),
+		r(get, "/signin/totp", V, s.signInTOTPForm),
+		r(post, "/signin/totp", V, s.signInTOTP),
+		r(post, "/signout", V, s.signOut),
+		r(post, "/language", V, s.setLanguage),
+
+		r(get, "/account", M, s.accountShow),
+		r(post, "/account/password", M, s.passwordChange),
+		r(get, "/account/sessions", M, s.sessionsList),
+		r(post, "/account/sessions/{id}/end", M, s.sessionEnd),
+		r(get, "/account/tokens", M, s.tokensList),
+		r(post, "/account/tokens", M, s.tokenCreate),
+		r(post, "/account/tokens/{id}/revoke", M, s.tokenRevoke),
+		r(get, "/account/totp", M, s.totpShow),
+		r(post, "/account/totp", M, s.totpEnable),
+		r(post, "/account/totp/disable", M, s.totpDisable),
+
+		r(get, "/admin", A, s.adminShow),
+		r(post, "/admin/settings", A, s.adminSettings),
+		r(get, "/admin/users", A, s.usersList),
+		r(post, "/admin/users", A, s.userCreate),
+		r(get, "/admin/users/{id}", A, s.userEditForm),
+		r(post, "/admin/users/{id}", A, s.userUpdate),
+		r(get, "/admin/audit", A, s.auditList),
+
+		// Anything else under / is a page that does not exist, in the reader's language.
+		r(get, "/", V, s.notFound),
+	}
+}
+
+// notFound answers GET / for paths no other route matched.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	return citypact.NotFound(r.URL.Path)
+}
