@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"time"
 
@@ -253,4 +254,30 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 		return err
 	}
 	return tx.Commit()
+}
+
+// Columns lists every "table.column" of the schema, sorted: the test that both engines have the
+// same schema compares these.
+func (db *DB) Columns(ctx context.Context) ([]string, error) {
+	q := `SELECT m.name || '.' || p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
+		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1`
+	if db.Engine == Postgres {
+		q = `SELECT table_name || '.' || column_name FROM information_schema.columns
+			WHERE table_schema = current_schema() ORDER BY 1`
+	}
+	rows, err := db.r.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out, rows.Err()
 }
