@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/text/language"
 )
@@ -115,6 +116,27 @@ func Match(acceptLanguage string) Lang {
 	if acceptLanguage == "" {
 		return EN
 	}
+	// Browsers send the same few headers over and over, and parsing one costs
+	// microseconds on every page: remember the answers, up to a bound, so a
+	// client sending endless distinct headers cannot grow memory.
+	if l, ok := matchCache.Load(acceptLanguage); ok {
+		return l.(Lang)
+	}
+	l := match(acceptLanguage)
+	if len(acceptLanguage) <= 256 && matchCacheSize.Add(1) <= matchCacheMax {
+		matchCache.Store(acceptLanguage, l)
+	}
+	return l
+}
+
+var (
+	matchCache     sync.Map // Accept-Language header → Lang
+	matchCacheSize atomic.Int64
+)
+
+const matchCacheMax = 4096
+
+func match(acceptLanguage string) Lang {
 	var buf [8]language.Tag
 	tags := parseAcceptLanguage(buf[:0], acceptLanguage)
 	if len(tags) == 0 {
