@@ -4,6 +4,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -43,10 +44,17 @@ type Deps struct {
 }
 
 // Server serves /api/v1.
-type Server struct{ Deps }
+type Server struct {
+	Deps
+	unmatched *httpx.MethodIndex
+}
 
 // New returns a Server.
-func New(d Deps) *Server { return &Server{Deps: d} }
+func New(d Deps) *Server {
+	s := &Server{Deps: d}
+	s.unmatched = httpx.NewMethodIndex(s.Routes)
+	return s
+}
 
 const prefix = "/api/v1"
 
@@ -69,13 +77,9 @@ func (s *Server) Routes() []httpx.Route {
 		r(post, "/organisations", A, s.organisationCreate),
 		r(get, "/organisations/{slug}", V, s.organisationShow),
 		r(get, "/audit", A, s.auditList),
-		// Unknown API paths answer in problem+json too.
-		{Method: get, Pattern: "/api/", Role: V, Surface: httpx.API, Handler: s.notFound},
+		// Unknown paths and wrong methods answer in problem+json too.
+		{Method: "", Pattern: "/api/", Role: V, Surface: httpx.API, Handler: s.unmatched.NotFound},
 	}
-}
-
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
-	return citypact.NotFound(r.URL.Path)
 }
 
 // Handle wraps an API route: bearer authentication, the route's role and scope, the handler, and
@@ -93,12 +97,18 @@ func (s *Server) Handle(rt httpx.Route) http.Handler {
 			}
 		}()
 		a, err := s.authenticate(r)
+		if err != nil && citypact.KindOf(err) == citypact.KindUnauthenticated {
+			err = errTokenInvalid
+		}
 		if err == nil {
 			r = r.WithContext(citypact.WithActor(r.Context(), a))
 			err = httpx.Authorize(rt, a)
 		}
 		if err == nil {
 			err = rt.Handler(w, r)
+		}
+		if err == citypact.ErrUnauthenticated {
+			err = errTokenRequired
 		}
 		if err != nil {
 			s.problem(w, r, lang, err)
@@ -119,6 +129,12 @@ func (s *Server) authenticate(r *http.Request) (citypact.Actor, error) {
 	}
 	return s.Accounts.AuthenticateToken(r.Context(), strings.TrimSpace(token))
 }
+
+// The API speaks of tokens, not of signing in.
+var (
+	errTokenRequired = &citypact.Error{Kind: citypact.KindUnauthenticated, Message: "error.token_required"}
+	errTokenInvalid  = &citypact.Error{Kind: citypact.KindUnauthenticated, Message: "error.token_invalid"}
+)
 
 // Problem is an RFC 9457 problem document.
 type Problem struct {
@@ -189,13 +205,17 @@ func decode(r *http.Request, v any) error {
 	if err != nil || mt != "application/json" {
 		return httpx.ErrUnsupportedMediaType
 	}
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err // *http.MaxBytesError: 413
+	}
+	// A JSON null or array would decode into a struct without complaint: ask for an object.
+	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		return &httpx.Status{Code: http.StatusBadRequest, Key: "error.malformed", Err: errors.New("body is not a JSON object")}
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return err
-		}
 		return &httpx.Status{Code: http.StatusBadRequest, Key: "error.malformed", Err: err}
 	}
 	if err := dec.Decode(&struct{}{}); err != io.EOF {

@@ -129,7 +129,7 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := audit.Filter{Entity: q.Get("entity"), Action: q.Get("action"), Page: p}
 	if v := q.Get("actor"); v != "" {
-		if f.ActorUserID, err = strconv.ParseInt(v, 10, 64); err != nil {
+		if f.ActorUserID, err = strconv.ParseInt(v, 10, 64); err != nil || f.ActorUserID <= 0 {
 			return citypact.Invalid(citypact.FieldError{Field: "actor", Key: "field.invalid"})
 		}
 	}

@@ -113,6 +113,13 @@ func TestBadInputHTML(t *testing.T) {
 				t.Errorf("next=//evil.example: %d %q", res.StatusCode, res.Header.Get("Location"))
 			}
 		})
+		t.Run("wrong method", func(t *testing.T) {
+			c := korean()
+			res := c.Do(c.Request(http.MethodPut, "/signin", nil))
+			if res.StatusCode != http.StatusMethodNotAllowed || res.Header.Get("Allow") != "GET, POST" || !strings.Contains(res.Body, ko.T("error.method.title")) {
+				t.Errorf("PUT /signin: %d %q", res.StatusCode, res.Header.Get("Allow"))
+			}
+		})
 		t.Run("missing page in Korean", func(t *testing.T) {
 			res := korean().Get("/no/such/page")
 			if res.StatusCode != http.StatusNotFound || !strings.Contains(res.Body, ko.T("error.not_found.title")) {
@@ -197,7 +204,7 @@ func TestBadInputAPI(t *testing.T) {
 		problem(t, post(write, "text/plain", good), 415, "media_type")
 		problem(t, post(write, "application/json", `{"name":"`+strings.Repeat("a", 2<<20)+`"}`), 413, "too_large")
 		problem(t, post(read, "application/json", good), 403, "token_scope")
-		problem(t, post("cpt_forged", "application/json", good), 401, "unauthenticated")
+		problem(t, post("cpt_forged", "application/json", good), 401, "token_invalid")
 		p = problem(t, post(write, "application/json", `{"slug":"Bad Slug","kind":"planet","name":""}`), 422, "invalid")
 		if errs, _ := p["errors"].([]any); len(errs) != 3 {
 			t.Errorf("want 3 field errors: %v", p["errors"])
@@ -213,5 +220,12 @@ func TestBadInputAPI(t *testing.T) {
 		problem(t, post(write, "application/json", good), 422, "invalid") // slug taken
 		problem(t, h.Client(t).Get("/api/v1/organisations?limit=abc"), 422, "invalid")
 		problem(t, h.Client(t).Get("/api/v1/nope"), 404, "not_found")
+		problem(t, h.Client(t).Get("/api/v1/me"), 401, "token_required")
+		problem(t, post(write, "application/json", `null`), 400, "malformed")
+		del := h.Client(t).Do(h.Client(t).Request(http.MethodDelete, "/api/v1/organisations/seoul", nil))
+		problem(t, del, 405, "method")
+		if del.Header.Get("Allow") != "GET" {
+			t.Errorf("Allow: %q", del.Header.Get("Allow"))
+		}
 	})
 }

@@ -11,6 +11,7 @@ package dbtest
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -29,7 +30,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 )
 
 // Each runs fn as the subtests "sqlite" and "postgres", each with the DSN of a fresh, empty database.
@@ -56,6 +57,8 @@ func Postgres(t testing.TB) string {
 		t.Fatalf("dbtest: %v", srvErr)
 	}
 	name := srv.prefix + strconv.FormatInt(srv.seq.Add(1), 10)
+	// template0, as fast as template1 here, is empty on any server, lets us ask for UTF8 whatever the
+	// server's default, and accepts no connections that would make CREATE DATABASE fail.
 	if err := srv.exec("CREATE DATABASE " + name + " TEMPLATE template0 ENCODING 'UTF8'"); err != nil {
 		t.Fatalf("dbtest: creating database: %v%s", err, srv.logTail())
 	}
@@ -101,8 +104,7 @@ type server struct {
 	prefix string   // of database names: the pid alone may recur when containers share a server
 	seq    atomic.Int64
 
-	mu    sync.Mutex // a pgx.Conn serves one statement at a time
-	admin *pgx.Conn
+	admin *sql.DB // on the postgres database, kept open because connecting costs more than creating
 
 	// Set only for the cluster we started.
 	dir      string
@@ -111,12 +113,10 @@ type server struct {
 	release  io.Closer // closing it tells the watchdog we are done
 }
 
-func (s *server) exec(sql string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+func (s *server) exec(query string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	_, err := s.admin.Exec(ctx, sql)
+	_, err := s.admin.ExecContext(ctx, query)
 	return err
 }
 
@@ -147,13 +147,14 @@ func (s *server) dial() error {
 	defer cancel()
 	u := *s.url
 	u.Path = "/postgres"
-	conn, err := pgx.Connect(ctx, u.String())
+	db, err := sql.Open("pgx", u.String())
 	if err != nil {
 		return err
 	}
-	s.admin = conn
+	s.admin = db
+	db.SetMaxOpenConns(4) // parallel tests create databases at once, but leave connections to them
 	var version int
-	if err := conn.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&version); err != nil {
+	if err := db.QueryRowContext(ctx, "SELECT current_setting('server_version_num')::int").Scan(&version); err != nil {
 		return err
 	}
 	s.force = version >= 130000
@@ -239,7 +240,7 @@ func (s *server) watch() error {
 // removes its directory.
 func (s *server) close() error {
 	if s.admin != nil {
-		s.admin.Close(context.Background())
+		s.admin.Close()
 	}
 	if s.dir == "" {
 		return nil

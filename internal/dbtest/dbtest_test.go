@@ -1,7 +1,6 @@
 package dbtest_test
 
 import (
-	"context"
 	"database/sql"
 	"os"
 	"os/exec"
@@ -10,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
+	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
 
 	"github.com/citypact/citypact/internal/dbtest"
@@ -26,17 +25,49 @@ func TestEach(t *testing.T) {
 	var dsns []string
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		dsns = append(dsns, dsn)
+		var db *sql.DB
 		switch name := filepath.Base(t.Name()); name {
 		case "sqlite":
-			checkSQLite(t, dsn)
+			path, ok := strings.CutPrefix(dsn, "sqlite:")
+			if !ok || !filepath.IsAbs(path) {
+				t.Fatalf("DSN %q, want sqlite:/absolute/path", dsn)
+			}
+			if _, err := os.Stat(path); !os.IsNotExist(err) {
+				t.Errorf("%s exists before the test made it (%v)", path, err)
+			}
+			db = open(t, "sqlite", path)
 		case "postgres":
-			checkPostgres(t, dsn)
+			if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") {
+				t.Errorf("DSN %q, want a postgres:// URL", dsn)
+			}
+			db = open(t, "pgx", dsn)
+			checkPostgres(t, db)
 		default:
 			t.Fatalf("subtest %q, want sqlite or postgres", name)
+		}
+		mustExec(t, db, "CREATE TABLE city (name TEXT)")
+		mustExec(t, db, "INSERT INTO city VALUES ($1)", seoul)
+		var got string
+		if err := db.QueryRow("SELECT name FROM city WHERE name = $1", seoul).Scan(&got); err != nil || got != seoul {
+			t.Errorf("read back %q, %v; want %q", got, err, seoul)
 		}
 	})
 	if len(dsns) == 2 && dsns[0] == dsns[1] {
 		t.Errorf("both engines got %q", dsns[0])
+	}
+}
+
+func checkPostgres(t *testing.T, db *sql.DB) {
+	if n := count(t, db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"); n != 0 {
+		t.Errorf("fresh database has %d tables", n)
+	}
+	var encoding, ctype string
+	err := db.QueryRow(`SELECT pg_encoding_to_char(encoding), datctype
+		FROM pg_database WHERE datname = current_database()`).Scan(&encoding, &ctype)
+	// pg_trgm and lower() need a UTF-8 ctype to treat 서울 as letters.
+	norm := strings.ToLower(strings.ReplaceAll(ctype, "-", ""))
+	if err != nil || encoding != "UTF8" || !strings.HasSuffix(norm, ".utf8") {
+		t.Errorf("encoding %q, ctype %q (%v); want UTF8 and a UTF-8 ctype", encoding, ctype, err)
 	}
 }
 
@@ -46,8 +77,8 @@ func TestPostgresTwice(t *testing.T) {
 	if a == b {
 		t.Fatalf("two calls both gave %q", a)
 	}
-	mustExec(t, a, "CREATE TABLE only_in_a (id int)")
-	if n := count(t, b, "SELECT count(*) FROM pg_tables WHERE tablename = 'only_in_a'"); n != 0 {
+	mustExec(t, open(t, "pgx", a), "CREATE TABLE only_in_a (id int)")
+	if n := count(t, open(t, "pgx", b), "SELECT count(*) FROM pg_tables WHERE tablename = 'only_in_a'"); n != 0 {
 		t.Errorf("a table made in %s shows up in %s", a, b)
 	}
 }
@@ -77,74 +108,26 @@ func TestWithoutPostgres(t *testing.T) {
 	}
 }
 
-func checkSQLite(t *testing.T, dsn string) {
-	path, ok := strings.CutPrefix(dsn, "sqlite:")
-	if !ok || !filepath.IsAbs(path) {
-		t.Fatalf("DSN %q, want sqlite:/absolute/path", dsn)
-	}
-	if _, err := os.Stat(path); !os.IsNotExist(err) {
-		t.Errorf("%s exists before the test made it (%v)", path, err)
-	}
-	db, err := sql.Open("sqlite", path)
+func open(t *testing.T, driver, dsn string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open(driver, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
-	var got string
-	if _, err := db.Exec("CREATE TABLE city (name TEXT); INSERT INTO city VALUES ($1)", seoul); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.QueryRow("SELECT name FROM city").Scan(&got); err != nil || got != seoul {
-		t.Errorf("read back %q, %v; want %q", got, err, seoul)
-	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
-func checkPostgres(t *testing.T, dsn string) {
-	if !strings.HasPrefix(dsn, "postgres://") || !strings.Contains(dsn, "sslmode=disable") {
-		t.Errorf("DSN %q, want postgres://…?sslmode=disable", dsn)
-	}
-	if n := count(t, dsn, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"); n != 0 {
-		t.Errorf("fresh database has %d tables", n)
-	}
-	conn := open(t, dsn)
-	ctx := context.Background()
-	var encoding, ctype, got string
-	err := conn.QueryRow(ctx, `SELECT pg_encoding_to_char(encoding), datctype
-		FROM pg_database WHERE datname = current_database()`).Scan(&encoding, &ctype)
-	// pg_trgm and lower() need a UTF-8 ctype to treat 서울 as letters.
-	norm := strings.ToLower(strings.ReplaceAll(ctype, "-", ""))
-	if err != nil || encoding != "UTF8" || !strings.HasSuffix(norm, ".utf8") {
-		t.Errorf("encoding %q, ctype %q (%v); want UTF8 and a UTF-8 ctype", encoding, ctype, err)
-	}
-	mustExec(t, dsn, "CREATE TABLE city (name text)")
-	if _, err := conn.Exec(ctx, "INSERT INTO city VALUES ($1)", seoul); err != nil {
-		t.Fatal(err)
-	}
-	if err := conn.QueryRow(ctx, "SELECT name FROM city WHERE name = $1", seoul).Scan(&got); err != nil || got != seoul {
-		t.Errorf("read back %q, %v; want %q", got, err, seoul)
-	}
-}
-
-func open(t *testing.T, dsn string) *pgx.Conn {
+func mustExec(t *testing.T, db *sql.DB, query string, args ...any) {
 	t.Helper()
-	conn, err := pgx.Connect(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close(context.Background()) })
-	return conn
-}
-
-func mustExec(t *testing.T, dsn, sql string) {
-	t.Helper()
-	if _, err := open(t, dsn).Exec(context.Background(), sql); err != nil {
+	if _, err := db.Exec(query, args...); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func count(t *testing.T, dsn, sql string) (n int) {
+func count(t *testing.T, db *sql.DB, query string) (n int) {
 	t.Helper()
-	if err := open(t, dsn).QueryRow(context.Background(), sql).Scan(&n); err != nil {
+	if err := db.QueryRow(query).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/citypact/citypact"
 )
@@ -29,7 +30,7 @@ const (
 // router enforces it before the handler runs, so a handler cannot forget the check. Handlers
 // still check per-resource rights (is this the editor's own organisation?) through the domain.
 type Route struct {
-	Method  string
+	Method  string // "" answers every method (catch-alls, which never change state)
 	Pattern string // a net/http ServeMux pattern without the method, e.g. "/account/tokens/{id}/revoke"
 	Role    citypact.Role
 	Surface Surface
@@ -37,10 +38,17 @@ type Route struct {
 }
 
 // Safe reports whether the route's method must not change state.
-func (r Route) Safe() bool { return r.Method == http.MethodGet || r.Method == http.MethodHead }
+func (r Route) Safe() bool {
+	return r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == ""
+}
 
-// MuxPattern is the pattern to register: "METHOD /path".
-func (r Route) MuxPattern() string { return r.Method + " " + r.Pattern }
+// MuxPattern is the pattern to register: "METHOD /path", or "/path" for any method.
+func (r Route) MuxPattern() string {
+	if r.Method == "" {
+		return r.Pattern
+	}
+	return r.Method + " " + r.Pattern
+}
 
 // Status errors are failures of the HTTP exchange itself, before any domain logic: a body too
 // large, a wrong content type, unparseable JSON.
@@ -153,4 +161,44 @@ func ClientIP(r *http.Request, trusted bool) string {
 		host = host[:i]
 	}
 	return strings.Trim(host, "[]")
+}
+
+// ErrMethod is a known path asked with a method it does not answer.
+var ErrMethod = &Status{Code: http.StatusMethodNotAllowed, Key: "error.method"}
+
+// MethodIndex tells a wrong method (405) from a missing page (404) for a surface's catch-all,
+// which answers every request no route matched so that both come in the surface's own format.
+type MethodIndex struct {
+	once   sync.Once
+	routes func() []Route
+	mux    *http.ServeMux
+}
+
+// NewMethodIndex indexes the routes routes() returns, on first use.
+func NewMethodIndex(routes func() []Route) *MethodIndex { return &MethodIndex{routes: routes} }
+
+// NotFound returns ErrMethod, with the Allow header set, when r's path exists with other methods,
+// and a not-found error otherwise.
+func (m *MethodIndex) NotFound(w http.ResponseWriter, r *http.Request) error {
+	m.once.Do(func() {
+		m.mux = http.NewServeMux()
+		for _, rt := range m.routes() {
+			if rt.Method != "" {
+				m.mux.Handle(rt.MuxPattern(), http.NotFoundHandler())
+			}
+		}
+	})
+	var allow []string
+	for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = method
+		if _, pattern := m.mux.Handler(probe); pattern != "" {
+			allow = append(allow, method)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		return ErrMethod
+	}
+	return citypact.NotFound(r.URL.Path)
 }

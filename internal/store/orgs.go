@@ -51,7 +51,7 @@ func (db *DB) OrgExists(ctx context.Context, id int64) (bool, error) {
 	return n > 0, err
 }
 
-// ListOrganisations lists organisations by name.
+// ListOrganisations lists organisations in id order (keyset pages).
 func (db *DB) ListOrganisations(ctx context.Context, p citypact.Page) (_ []directory.Organisation, err error) {
 	defer citypact.Wrap(&err, "store.ListOrganisations")
 	p = p.Normalize()

@@ -46,12 +46,8 @@ func (s *Server) Routes() []httpx.Route {
 		r(post, "/admin/users/{id}", A, s.userUpdate),
 		r(get, "/admin/audit", A, s.auditList),
 
-		// Anything else under / is a page that does not exist, in the reader's language.
-		r(get, "/", V, s.notFound),
+		// Anything else is a page that does not exist (404) or a wrong method (405), in the
+		// reader's language.
+		{Method: "", Pattern: "/", Role: V, Surface: httpx.HTML, Handler: s.unmatched.NotFound},
 	}
-}
-
-// notFound answers GET / for paths no other route matched.
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
-	return citypact.NotFound(r.URL.Path)
 }

@@ -48,10 +48,15 @@ type Deps struct {
 // Server renders the pages.
 type Server struct {
 	Deps
+	unmatched *httpx.MethodIndex
 }
 
 // New returns a Server.
-func New(d Deps) *Server { return &Server{Deps: d} }
+func New(d Deps) *Server {
+	s := &Server{Deps: d}
+	s.unmatched = httpx.NewMethodIndex(s.Routes)
+	return s
+}
 
 // request is what the adapter learns about a request before the handler runs.
 type request struct {
@@ -225,6 +230,7 @@ var errorTitles = map[int]string{
 	http.StatusUnsupportedMediaType:  "error.media_type.title",
 	http.StatusUnprocessableEntity:   "error.invalid.title",
 	http.StatusTooManyRequests:       "error.too_many.title",
+	http.StatusMethodNotAllowed:      "error.method.title",
 }
 
 // renderError shows an error page. Internal errors are logged with the request id and shown as
