@@ -5,7 +5,6 @@ package api
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -23,23 +22,11 @@ import (
 	"github.com/citypact/citypact/internal/i18n"
 )
 
-// Directory is what the API reads and writes of organisations.
-type Directory interface {
-	ListOrganisations(ctx context.Context, p citypact.Page) ([]directory.Organisation, error)
-	OrganisationBySlug(ctx context.Context, slug string) (directory.Organisation, error)
-	CreateOrganisation(ctx context.Context, o *directory.Organisation) error
-}
-
-// AuditLog is what the API reads of the audit log.
-type AuditLog interface {
-	AuditLog(ctx context.Context, f audit.Filter) ([]audit.Entry, error)
-}
-
 // Deps are what the API needs.
 type Deps struct {
 	Accounts  *account.Service
-	Directory Directory
-	Audit     AuditLog
+	Directory directory.Store
+	Audit     audit.Reader
 	Log       *slog.Logger
 }
 

@@ -4,6 +4,7 @@
 package audit
 
 import (
+	"context"
 	"time"
 
 	"github.com/citypact/citypact"
@@ -34,6 +35,12 @@ type Filter struct {
 	Since       time.Time
 	Until       time.Time
 	Page        citypact.Page
+}
+
+// Reader reads the log. Entries come newest first; Filter.Page.After is the id of the last entry
+// of the previous page.
+type Reader interface {
+	AuditLog(ctx context.Context, f Filter) ([]Entry, error)
 }
 
 // CanRead reports whether the actor may read the audit log: the secretariat only.

@@ -3,6 +3,7 @@
 package directory
 
 import (
+	"context"
 	"regexp"
 	"strings"
 	"time"
@@ -100,4 +101,12 @@ func CanEdit(a citypact.Actor, orgID int64) error {
 		return nil
 	}
 	return citypact.Forbidden("not this organisation's editor")
+}
+
+// Store keeps organisations. A missing one is citypact.KindNotFound; a taken slug is
+// KindInvalid on the field "slug". CreateOrganisation writes an audit row in its transaction.
+type Store interface {
+	ListOrganisations(ctx context.Context, p citypact.Page) ([]Organisation, error)
+	OrganisationBySlug(ctx context.Context, slug string) (Organisation, error)
+	CreateOrganisation(ctx context.Context, o *Organisation) error
 }

@@ -24,21 +24,11 @@ import (
 	"github.com/citypact/citypact/internal/web/view"
 )
 
-// Directory is what the pages read of organisations.
-type Directory interface {
-	ListOrganisations(ctx context.Context, p citypact.Page) ([]directory.Organisation, error)
-}
-
-// AuditLog is what the pages read of the audit log.
-type AuditLog interface {
-	AuditLog(ctx context.Context, f audit.Filter) ([]audit.Entry, error)
-}
-
 // Deps are what the pages need.
 type Deps struct {
 	Accounts      *account.Service
-	Directory     Directory
-	Audit         AuditLog
+	Directory     directory.Store
+	Audit         audit.Reader
 	Assets        *Assets
 	Log           *slog.Logger
 	SecureCookies bool // the hub is reached over HTTPS
