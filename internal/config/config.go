@@ -27,8 +27,6 @@ type Config struct {
 	LogLevel      slog.Level    //
 	ShutdownGrace time.Duration // how long in-flight requests get on SIGTERM
 	MetricsToken  string        // when set, /metrics needs "Authorization: Bearer TOKEN"
-	Demo          bool          // seed the demo hub into an empty database
-	DBSlots       int           // database-heavy handlers in flight at once (0: 2 × CPUs)
 
 	envErr []string // environment values that did not parse; Validate reports them
 }
@@ -65,11 +63,9 @@ func (c *Config) Bind(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.TLSKey, "tls-key", env("CITYPACT_TLS_KEY", c.TLSKey), "TLS key `file` (CITYPACT_TLS_KEY)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", env("CITYPACT_METRICS_TOKEN", c.MetricsToken), "bearer `token` required by /metrics (CITYPACT_METRICS_TOKEN)")
 	c.boolVar(fs, &c.BehindProxy, "behind-proxy", env("CITYPACT_BEHIND_PROXY", ""), "trust X-Forwarded-For/-Proto from a reverse proxy (CITYPACT_BEHIND_PROXY)")
-	c.boolVar(fs, &c.Demo, "demo", env("CITYPACT_DEMO", ""), "seed the demo hub into an empty database (CITYPACT_DEMO)")
 	c.varFromEnv(fs, &byteSize{&c.MaxBodyBytes}, "max-body", "CITYPACT_MAX_BODY", getenv, "request body `limit`, e.g. 1MiB (CITYPACT_MAX_BODY)")
 	c.varFromEnv(fs, &levelFlag{&c.LogLevel}, "log-level", "CITYPACT_LOG_LEVEL", getenv, "`level`: debug, info, warn, error (CITYPACT_LOG_LEVEL)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", c.ShutdownGrace, "time in-flight requests get to finish on SIGTERM")
-	fs.IntVar(&c.DBSlots, "db-slots", c.DBSlots, "database-heavy requests in flight at once (0: 2 × CPUs)")
 }
 
 func (c *Config) boolVar(fs *flag.FlagSet, p *bool, name, envVal, usage string) {
@@ -132,9 +128,6 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownGrace < 0 {
 		errs = append(errs, "shutdown-grace: must not be negative")
-	}
-	if c.DBSlots < 0 {
-		errs = append(errs, "db-slots: must not be negative")
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("configuration:\n  %s", strings.Join(errs, "\n  "))

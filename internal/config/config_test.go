@@ -38,12 +38,12 @@ func TestPrecedence(t *testing.T) {
 }
 
 func TestValidateNamesEveryProblem(t *testing.T) {
-	_, err := bind(t, map[string]string{"CITYPACT_DEMO": "perhaps", "CITYPACT_MAX_BODY": "lots"},
+	_, err := bind(t, map[string]string{"CITYPACT_BEHIND_PROXY": "perhaps", "CITYPACT_MAX_BODY": "lots"},
 		"--addr", "nonsense", "--database", "mysql://x", "--base-url", "ftp://x/y", "--tls-cert", "/nonexistent")
 	if err == nil {
 		t.Fatal("no error")
 	}
-	for _, want := range []string{"addr:", "database:", "base-url:", "tls-cert and tls-key", "CITYPACT_DEMO", "CITYPACT_MAX_BODY"} {
+	for _, want := range []string{"addr:", "database:", "base-url:", "tls-cert and tls-key", "CITYPACT_BEHIND_PROXY", "CITYPACT_MAX_BODY"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not mention %q:\n%v", want, err)
 		}
