@@ -142,6 +142,9 @@ type ProblemField struct {
 }
 
 func (s *Server) problem(w http.ResponseWriter, r *http.Request, lang i18n.Lang, err error) {
+	if httpx.ClientGone(r, err) {
+		return
+	}
 	status := httpx.StatusOf(err)
 	tr := i18n.For(lang)
 	rid := citypact.RequestIDFrom(r.Context())

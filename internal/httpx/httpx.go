@@ -5,6 +5,7 @@
 package httpx
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -129,6 +130,13 @@ func MessageKey(err error) string {
 		return "error.too_many"
 	}
 	return "error.internal"
+}
+
+// ClientGone reports that err only says the client went away (it closed the connection while
+// its request waited, e.g. for a password-hashing slot). There is nobody to answer and nothing
+// went wrong on our side, so it is neither rendered nor logged as an error.
+func ClientGone(r *http.Request, err error) bool {
+	return r.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded))
 }
 
 // Authorize checks the actor against a route's least role and, for API tokens, its scope.

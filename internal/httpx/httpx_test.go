@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -124,5 +125,18 @@ func TestMiddleware(t *testing.T) {
 	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/x%0A%7B%22forged%22:1%7D", nil))
 	if strings.Count(strings.TrimSpace(logs.String()), "\n") != 0 {
 		t.Errorf("log line forged: %q", logs.String())
+	}
+}
+
+func TestClientGone(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	r := httptest.NewRequest(http.MethodGet, "/", nil).WithContext(ctx)
+	wrapped := fmt.Errorf("hash: %w", context.Canceled)
+	if ClientGone(r, wrapped) {
+		t.Error("gone before the client left")
+	}
+	cancel()
+	if !ClientGone(r, wrapped) || ClientGone(r, errors.New("disk full")) {
+		t.Error("ClientGone misjudged")
 	}
 }

@@ -226,6 +226,9 @@ var errorTitles = map[int]string{
 // renderError shows an error page. Internal errors are logged with the request id and shown as
 // a generic message with that id; users never see their text.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	if httpx.ClientGone(r, err) {
+		return
+	}
 	status := httpx.StatusOf(err)
 	rid := citypact.RequestIDFrom(r.Context())
 	title, ok := errorTitles[status]
