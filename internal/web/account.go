@@ -43,7 +43,7 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
-	s.setSession(w, res.Secret, res.Session.ExpiresAt)
+	s.setSession(w, res.Session, res.Secret)
 	return s.redirect(w, r, "/account", "flash.password_changed")
 }
 

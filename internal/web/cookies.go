@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 	"time"
+
+	"github.com/citypact/citypact/internal/account"
 )
 
 const (
@@ -30,7 +32,8 @@ func (s *Server) clearCookie(w http.ResponseWriter, name string) {
 }
 
 // setSession puts a session secret in its cookie. The cookie lives as long as the session's
-// absolute limit; the server enforces both limits whatever the browser keeps.
-func (s *Server) setSession(w http.ResponseWriter, secret string, until time.Time) {
-	s.setCookie(w, s.sessionCookieName(), secret, int(time.Until(until).Seconds()))
+// absolute limit (measured on the session's own clock, not the wall clock, so an injected clock
+// cannot expire it at birth); the server enforces both limits whatever the browser keeps.
+func (s *Server) setSession(w http.ResponseWriter, sess account.Session, secret string) {
+	s.setCookie(w, s.sessionCookieName(), secret, int(sess.ExpiresAt.Sub(sess.CreatedAt)/time.Second))
 }

@@ -54,7 +54,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 	if old := stateOf(r).secret; old != "" {
 		_ = s.Accounts.SignOut(r.Context(), old)
 	}
-	s.setSession(w, res.Secret, res.Session.ExpiresAt)
+	s.setSession(w, res.Session, res.Secret)
 	if res.Session.MFAPending {
 		http.Redirect(w, r, "/signin/totp?next="+url.QueryEscape(next), http.StatusSeeOther)
 		return nil
@@ -99,7 +99,7 @@ func (s *Server) signInTOTP(w http.ResponseWriter, r *http.Request) error {
 		f := view.Form{Errors: citypact.FieldsOf(err), Message: citypact.MessageOf(err)}
 		return s.render(w, r, httpx.StatusOf(err), view.SignInTOTP(view.TOTPPage{Base: b, Form: f, Next: next}))
 	}
-	s.setSession(w, res.Secret, res.Session.ExpiresAt)
+	s.setSession(w, res.Session, res.Secret)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
