@@ -550,6 +550,16 @@ func (s *Service) BeginTOTP(ctx context.Context, a citypact.Actor) (string, erro
 	return secret, nil
 }
 
+// PendingTOTP returns the secret the actor is enrolling with, or "" when enrolment has not begun
+// (or is complete). It only reads, so pages can show it on GET.
+func (s *Service) PendingTOTP(ctx context.Context, a citypact.Actor) (string, error) {
+	u, err := s.store.UserByID(ctx, a.UserID)
+	if err != nil || u.TOTPEnabled {
+		return "", err
+	}
+	return u.TOTPSecret, nil
+}
+
 // ConfirmTOTP enables two-factor sign-in once the user proves their app produces codes.
 func (s *Service) ConfirmTOTP(ctx context.Context, a citypact.Actor, code string) error {
 	u, err := s.store.UserByID(ctx, a.UserID)

@@ -128,7 +128,16 @@ func TestAccountFlows(t *testing.T) {
 			if res := c.Get("/admin/users"); res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/account/totp" {
 				t.Fatalf("admin without TOTP reached admin pages: %d %q", res.StatusCode, res.Header.Get("Location"))
 			}
+			if strings.Contains(c.Get("/account/totp").Body, `id="totp-secret"`) {
+				t.Error("GET made a TOTP secret")
+			}
+			if res := c.PostForm("/account/totp/begin", nil); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("begin: %d", res.StatusCode)
+			}
 			page := c.Get("/account/totp")
+			if again := c.Get("/account/totp"); again.Body != page.Body {
+				t.Error("reloading the enrol page changed the secret")
+			}
 			secret := regexp.MustCompile(`id="totp-secret">([A-Z2-7]+)<`).FindStringSubmatch(page.Body)
 			if secret == nil {
 				t.Fatalf("no secret on the enrol page:\n%s", page.Body)

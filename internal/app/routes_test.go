@@ -8,6 +8,7 @@ import (
 
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/apptest"
+	"github.com/citypact/citypact/internal/audit"
 	"github.com/citypact/citypact/internal/dbtest"
 	"github.com/citypact/citypact/internal/httpx"
 	"github.com/citypact/citypact/internal/i18n"
@@ -81,6 +82,7 @@ func TestEveryRouteChecksItsRole(t *testing.T) {
 				path := concrete(rt.Pattern)
 				t.Run(rt.Method+" "+rt.Pattern+" as "+c.name, func(t *testing.T) {
 					cl := c.client(t)
+					changes := auditCount(t, h)
 					req := cl.Request(rt.Method, path, nil)
 					if !rt.Safe() {
 						req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -101,6 +103,9 @@ func TestEveryRouteChecksItsRole(t *testing.T) {
 					if res.StatusCode >= 500 {
 						t.Errorf("status %d: %s", res.StatusCode, res.Body)
 					}
+					if rt.Safe() && auditCount(t, h) != changes {
+						t.Errorf("a %s request changed stored state", rt.Method)
+					}
 				})
 			}
 		}
@@ -112,4 +117,15 @@ func scopeNote(rt httpx.Route) string {
 		return " and a write-scope token"
 	}
 	return ""
+}
+
+// auditCount returns the id of the newest audit entry; every change writes one, so a safe request
+// must leave it as it was.
+func auditCount(t *testing.T, h *apptest.Hub) int64 {
+	t.Helper()
+	entries, err := h.App.DB.AuditLog(t.Context(), audit.Filter{Page: citypact.Page{Limit: 1}})
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("audit log: %v", err)
+	}
+	return entries[0].ID
 }

@@ -35,6 +35,7 @@ func (s *Server) Routes() []httpx.Route {
 		r(post, "/account/tokens", M, s.tokenCreate),
 		r(post, "/account/tokens/{id}/revoke", M, s.tokenRevoke),
 		r(get, "/account/totp", M, s.totpShow),
+		r(post, "/account/totp/begin", M, s.totpBegin),
 		r(post, "/account/totp", M, s.totpEnable),
 		r(post, "/account/totp/disable", M, s.totpDisable),
 

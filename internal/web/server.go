@@ -107,7 +107,7 @@ func (s *Server) Handle(rt httpx.Route) http.Handler {
 // enrolRoute lists what an admin who must enrol TOTP may still reach.
 func enrolRoute(pattern string) bool {
 	switch pattern {
-	case "/account/totp", "/signout", "/language", "/static/{file}":
+	case "/account/totp", "/account/totp/begin", "/signout", "/language", "/static/{file}":
 		return true
 	}
 	return false

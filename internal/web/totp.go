@@ -10,8 +10,9 @@ import (
 	"github.com/citypact/citypact/internal/web/view"
 )
 
-// totpShow serves GET /account/totp: enrolment (a new secret) or, once enabled, the way to turn
-// it off.
+// totpShow serves GET /account/totp: the way to begin enrolling, the secret of an enrolment
+// under way with the form to confirm it, or, once enabled, the way to turn it off. It only reads:
+// a new secret is made by POST /account/totp/begin.
 func (s *Server) totpShow(w http.ResponseWriter, r *http.Request) error {
 	return s.totpPage(w, r, http.StatusOK, view.Form{})
 }
@@ -29,13 +30,26 @@ func (s *Server) totpPage(w http.ResponseWriter, r *http.Request, status int, f 
 	p := view.TOTPEnrolPage{Base: s.base(r, "totp.title", "account"), Enabled: u.TOTPEnabled, Required: req, Form: f}
 	p.HasErrors = f.Failed()
 	if !u.TOTPEnabled {
-		if p.Secret, err = s.Accounts.BeginTOTP(r.Context(), st.actor); err != nil {
+		if p.Secret, err = s.Accounts.PendingTOTP(r.Context(), st.actor); err != nil {
 			return err
 		}
-		p.URI = totp.URI(p.Secret, "citypact", u.Email)
+		if p.Secret != "" {
+			p.URI = totp.URI(p.Secret, "citypact", u.Email)
+		}
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	return s.render(w, r, status, view.TOTPEnrol(p))
+}
+
+// totpBegin serves POST /account/totp/begin: a new secret to put in an authenticator app.
+func (s *Server) totpBegin(w http.ResponseWriter, r *http.Request) error {
+	_, err := s.Accounts.BeginTOTP(r.Context(), stateOf(r).actor)
+	if citypact.KindOf(err) == citypact.KindConflict {
+		return s.totpPage(w, r, httpx.StatusOf(err), view.Form{Message: citypact.MessageOf(err)})
+	} else if err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/account/totp", "")
 }
 
 // totpEnable serves POST /account/totp.

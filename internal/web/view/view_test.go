@@ -38,6 +38,7 @@ func pages(tr *i18n.Translator) map[string]templ.Component {
 		"tokens":      Tokens(TokensPage{Base: signedIn, IsAdmin: true, Orgs: orgs, NewSecret: "cpt_secret", Tokens: []account.Token{{ID: 1, Name: "ci", Scope: citypact.ScopeWrite, OrgName: "Seoul", CreatedAt: when}, {ID: 2, Name: "old", Scope: citypact.ScopeRead, RevokedAt: when}}}),
 		"totp-enrol":  TOTPEnrol(TOTPEnrolPage{Base: signedIn, Required: true, Secret: "ABC", URI: "otpauth://totp/x"}),
 		"totp-on":     TOTPEnrol(TOTPEnrolPage{Base: signedIn, Enabled: true}),
+		"totp-start":  TOTPEnrol(TOTPEnrolPage{Base: signedIn}),
 		"admin":       Admin(AdminPage{Base: signedIn, RequireAdminTOTP: true}),
 		"users":       Users(UsersPage{Base: signedIn, Users: []account.User{u, {ID: 2, Name: "x", Disabled: true, Role: citypact.RoleMember}}, Orgs: orgs, Next: "2", Form: Form{Values: map[string]string{"role": "member", "org": "2"}}}),
 		"user-edit":   UserEdit(UserEditPage{Base: signedIn, User: u, Orgs: orgs, Form: Form{Values: map[string]string{"disabled": "true"}}}),
