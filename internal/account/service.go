@@ -11,7 +11,6 @@ import (
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/i18n"
 	"github.com/citypact/citypact/internal/password"
-	"github.com/citypact/citypact/internal/totp"
 )
 
 // Policy holds the timing rules of sign-in and sessions.
@@ -209,55 +208,7 @@ func (s *Service) openSession(ctx context.Context, u User, pending bool, m Meta)
 
 // VerifyTOTP completes a pending sign-in: with a valid, unused code the pending session is ended
 // and a full one opened (a new id at each privilege change).
-func (s *Service) VerifyTOTP(ctx context.Context, pendingSecret, code string, m Meta) (SignInResult, error) {
-	sess, u, err := s.session(ctx, pendingSecret)
-	if err != nil {
-		return SignInResult{}, err
-	}
-	if !sess.MFAPending || !u.TOTPEnabled {
-		return SignInResult{}, citypact.ErrUnauthenticated
-	}
-	key := "totp:" + strconv.FormatInt(u.ID, 10)
-	now := s.clock()
-	n, err := s.store.CountLoginFailures(ctx, key, now.Add(-s.policy.ThrottleWindow))
-	if err != nil {
-		return SignInResult{}, err
-	}
-	if n >= s.policy.ThrottleMax {
-		return SignInResult{}, ErrThrottled
-	}
-	if err := s.useCode(ctx, u, code, now); err != nil {
-		if citypact.KindOf(err) == citypact.KindInvalid {
-			if rerr := s.store.RecordLoginFailure(ctx, key, now); rerr != nil {
-				return SignInResult{}, rerr
-			}
-		}
-		return SignInResult{}, err
-	}
-	_ = s.store.ClearLoginFailures(ctx, key)
-	actx := citypact.WithActor(ctx, u.Actor())
-	if err := s.store.EndSession(actx, u.ID, sess.ID); err != nil {
-		return SignInResult{}, err
-	}
-	return s.openSession(ctx, u, false, m)
-}
-
 // useCode accepts a TOTP code once.
-func (s *Service) useCode(ctx context.Context, u User, code string, now time.Time) error {
-	bad := citypact.Invalid(citypact.FieldError{Field: "code", Key: "totp.invalid"})
-	step, ok := totp.Validate(u.TOTPSecret, strings.TrimSpace(code), now)
-	if !ok {
-		return bad
-	}
-	if err := s.store.UseTOTPStep(ctx, u.ID, step); err != nil {
-		if citypact.KindOf(err) == citypact.KindConflict {
-			return bad
-		}
-		return err
-	}
-	return nil
-}
-
 // session finds a session by its secret, enforcing both timeouts.
 func (s *Service) session(ctx context.Context, secret string) (Session, User, error) {
 	if secret == "" || len(secret) > 128 {
@@ -299,29 +250,6 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (citypact.Act
 
 // AuthenticateToken resolves an API bearer token to its actor: the token's user, within the
 // token's organisation, limited to its scope. An admin's token keeps admin rights.
-func (s *Service) AuthenticateToken(ctx context.Context, secret string) (citypact.Actor, error) {
-	if secret == "" || len(secret) > 128 {
-		return citypact.Visitor, citypact.ErrUnauthenticated
-	}
-	t, u, err := s.store.TokenByHash(ctx, password.HashToken(secret))
-	if citypact.KindOf(err) == citypact.KindNotFound {
-		return citypact.Visitor, citypact.ErrUnauthenticated
-	} else if err != nil {
-		return citypact.Visitor, err
-	}
-	if !t.RevokedAt.IsZero() || u.Disabled {
-		return citypact.Visitor, citypact.ErrUnauthenticated
-	}
-	if now := s.clock(); now.Sub(t.LastUsedAt) >= s.policy.TouchEvery {
-		if err := s.store.TouchToken(ctx, t.ID, now); err != nil {
-			return citypact.Visitor, err
-		}
-	}
-	a := u.Actor()
-	a.OrgID, a.Scope, a.TokenID = t.OrgID, t.Scope, t.ID
-	return a, nil
-}
-
 // SignOut ends the session behind secret; signing out twice is not an error.
 func (s *Service) SignOut(ctx context.Context, secret string) error {
 	sess, u, err := s.session(ctx, secret)
@@ -454,159 +382,19 @@ func (s *Service) EndSession(ctx context.Context, a citypact.Actor, id int64) er
 }
 
 // NewTokenResult is a created token and its secret, shown to the user once.
-type NewTokenResult struct {
-	Secret string
-	Token  Token
-}
-
 // CreateToken issues an API token for the actor. It acts within the actor's organisation; an admin
 // may name any organisation (or none is possible: admins without one must choose).
-func (s *Service) CreateToken(ctx context.Context, a citypact.Actor, name string, scope citypact.Scope, orgID int64) (NewTokenResult, error) {
-	if !a.SignedIn() {
-		return NewTokenResult{}, citypact.ErrUnauthenticated
-	}
-	name = strings.TrimSpace(name)
-	var fe []*citypact.FieldError
-	switch n := utf8.RuneCountInString(name); {
-	case n == 0:
-		fe = append(fe, &citypact.FieldError{Field: "name", Key: "field.required"})
-	case n > MaxTokenNameLen:
-		fe = append(fe, &citypact.FieldError{Field: "name", Key: "field.too_long", Args: []string{"max", "100"}})
-	}
-	if scope != citypact.ScopeRead && scope != citypact.ScopeWrite {
-		fe = append(fe, &citypact.FieldError{Field: "scope", Key: "field.choice"})
-	}
-	if !a.IsAdmin() || orgID == 0 {
-		orgID = a.OrgID
-	}
-	if orgID == 0 {
-		fe = append(fe, &citypact.FieldError{Field: "org", Key: "user.org_required"})
-	}
-	if err := collect(fe...); err != nil {
-		return NewTokenResult{}, err
-	}
-	if ok, err := s.store.OrgExists(ctx, orgID); err != nil {
-		return NewTokenResult{}, err
-	} else if !ok {
-		return NewTokenResult{}, citypact.Invalid(citypact.FieldError{Field: "org", Key: "user.org_unknown"})
-	}
-	secret, err := password.NewToken("cpt_")
-	if err != nil {
-		return NewTokenResult{}, err
-	}
-	t := Token{UserID: a.UserID, OrgID: orgID, Name: name, Scope: scope, CreatedAt: s.clock()}
-	if err := s.store.CreateToken(citypact.WithActor(ctx, a), &t, password.HashToken(secret)); err != nil {
-		return NewTokenResult{}, err
-	}
-	return NewTokenResult{Secret: secret, Token: t}, nil
-}
-
 // Tokens lists the actor's own tokens.
-func (s *Service) Tokens(ctx context.Context, a citypact.Actor) ([]Token, error) {
-	return s.store.ListTokens(ctx, a.UserID)
-}
-
 // RevokeToken revokes one of the actor's tokens; it stops working on the next request.
-func (s *Service) RevokeToken(ctx context.Context, a citypact.Actor, id int64) error {
-	return s.store.RevokeToken(citypact.WithActor(ctx, a), a.UserID, id)
-}
-
 // RequireAdminTOTP reports whether admins must use two-factor sign-in.
-func (s *Service) RequireAdminTOTP(ctx context.Context) (bool, error) {
-	v, err := s.store.Setting(ctx, SettingRequireAdminTOTP)
-	if citypact.KindOf(err) == citypact.KindNotFound {
-		return false, nil
-	}
-	return v == "true", err
-}
-
 // SetRequireAdminTOTP changes that setting (admins only).
-func (s *Service) SetRequireAdminTOTP(ctx context.Context, a citypact.Actor, on bool) error {
-	if err := CanManageUsers(a); err != nil {
-		return err
-	}
-	return s.store.SetSetting(citypact.WithActor(ctx, a), SettingRequireAdminTOTP, strconv.FormatBool(on))
-}
-
 // BeginTOTP gives the actor a new, not yet enabled secret to put in their authenticator app.
-func (s *Service) BeginTOTP(ctx context.Context, a citypact.Actor) (string, error) {
-	u, err := s.store.UserByID(ctx, a.UserID)
-	if err != nil {
-		return "", err
-	}
-	if u.TOTPEnabled {
-		return "", citypact.Conflict("totp.already_enabled")
-	}
-	if u.TOTPSecret != "" {
-		return u.TOTPSecret, nil // the page was reloaded: keep the secret already scanned
-	}
-	secret, err := totp.NewSecret()
-	if err != nil {
-		return "", err
-	}
-	if err := s.store.SetTOTP(citypact.WithActor(ctx, a), u.ID, secret, false); err != nil {
-		return "", err
-	}
-	return secret, nil
-}
-
 // PendingTOTP returns the secret the actor is enrolling with, or "" when enrolment has not begun
 // (or is complete). It only reads, so pages can show it on GET.
-func (s *Service) PendingTOTP(ctx context.Context, a citypact.Actor) (string, error) {
-	u, err := s.store.UserByID(ctx, a.UserID)
-	if err != nil || u.TOTPEnabled {
-		return "", err
-	}
-	return u.TOTPSecret, nil
-}
-
 // ConfirmTOTP enables two-factor sign-in once the user proves their app produces codes.
-func (s *Service) ConfirmTOTP(ctx context.Context, a citypact.Actor, code string) error {
-	u, err := s.store.UserByID(ctx, a.UserID)
-	if err != nil {
-		return err
-	}
-	if u.TOTPEnabled {
-		return citypact.Conflict("totp.already_enabled")
-	}
-	if u.TOTPSecret == "" {
-		return citypact.Conflict("totp.not_started")
-	}
-	if err := s.useCode(ctx, u, code, s.clock()); err != nil {
-		return err
-	}
-	return s.store.SetTOTP(citypact.WithActor(ctx, a), u.ID, u.TOTPSecret, true)
-}
-
 // DisableTOTP turns two-factor sign-in off with a current code; refused for an admin while the
 // hub requires it.
-func (s *Service) DisableTOTP(ctx context.Context, a citypact.Actor, code string) error {
-	u, err := s.store.UserByID(ctx, a.UserID)
-	if err != nil {
-		return err
-	}
-	if !u.TOTPEnabled {
-		return citypact.Conflict("totp.not_enabled")
-	}
-	if req, err := s.RequireAdminTOTP(ctx); err != nil {
-		return err
-	} else if req && u.Role == citypact.RoleAdmin {
-		return citypact.Conflict("totp.required")
-	}
-	if err := s.useCode(ctx, u, code, s.clock()); err != nil {
-		return err
-	}
-	return s.store.SetTOTP(citypact.WithActor(ctx, a), u.ID, "", false)
-}
-
 // MustEnrolTOTP reports whether this user has to enrol before doing anything else.
-func (s *Service) MustEnrolTOTP(ctx context.Context, u User) (bool, error) {
-	if u.Role != citypact.RoleAdmin || u.TOTPEnabled {
-		return false, nil
-	}
-	return s.RequireAdminTOTP(ctx)
-}
-
 // UserByID returns any account, for an admin.
 func (s *Service) UserByID(ctx context.Context, a citypact.Actor, id int64) (User, error) {
 	if err := CanManageUsers(a); err != nil {
