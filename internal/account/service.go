@@ -206,9 +206,6 @@ func (s *Service) openSession(ctx context.Context, u User, pending bool, m Meta)
 	return SignInResult{Secret: secret, Session: sess, User: u.Public()}, nil
 }
 
-// VerifyTOTP completes a pending sign-in: with a valid, unused code the pending session is ended
-// and a full one opened (a new id at each privilege change).
-// useCode accepts a TOTP code once.
 // session finds a session by its secret, enforcing both timeouts.
 func (s *Service) session(ctx context.Context, secret string) (Session, User, error) {
 	if secret == "" || len(secret) > 128 {
@@ -248,8 +245,6 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (citypact.Act
 	return a, sess, u.Public(), nil
 }
 
-// AuthenticateToken resolves an API bearer token to its actor: the token's user, within the
-// token's organisation, limited to its scope. An admin's token keeps admin rights.
 // SignOut ends the session behind secret; signing out twice is not an error.
 func (s *Service) SignOut(ctx context.Context, secret string) error {
 	sess, u, err := s.session(ctx, secret)
@@ -381,20 +376,6 @@ func (s *Service) EndSession(ctx context.Context, a citypact.Actor, id int64) er
 	return s.store.EndSession(citypact.WithActor(ctx, a), a.UserID, id)
 }
 
-// NewTokenResult is a created token and its secret, shown to the user once.
-// CreateToken issues an API token for the actor. It acts within the actor's organisation; an admin
-// may name any organisation (or none is possible: admins without one must choose).
-// Tokens lists the actor's own tokens.
-// RevokeToken revokes one of the actor's tokens; it stops working on the next request.
-// RequireAdminTOTP reports whether admins must use two-factor sign-in.
-// SetRequireAdminTOTP changes that setting (admins only).
-// BeginTOTP gives the actor a new, not yet enabled secret to put in their authenticator app.
-// PendingTOTP returns the secret the actor is enrolling with, or "" when enrolment has not begun
-// (or is complete). It only reads, so pages can show it on GET.
-// ConfirmTOTP enables two-factor sign-in once the user proves their app produces codes.
-// DisableTOTP turns two-factor sign-in off with a current code; refused for an admin while the
-// hub requires it.
-// MustEnrolTOTP reports whether this user has to enrol before doing anything else.
 // UserByID returns any account, for an admin.
 func (s *Service) UserByID(ctx context.Context, a citypact.Actor, id int64) (User, error) {
 	if err := CanManageUsers(a); err != nil {

@@ -9,6 +9,8 @@ import (
 	"github.com/citypact/citypact/internal/password"
 )
 
+// AuthenticateToken resolves an API bearer token to its actor: the token's user, within the
+// token's organisation, limited to its scope. An admin's token keeps admin rights.
 func (s *Service) AuthenticateToken(ctx context.Context, secret string) (citypact.Actor, error) {
 	if secret == "" || len(secret) > 128 {
 		return citypact.Visitor, citypact.ErrUnauthenticated
@@ -32,11 +34,14 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (citypac
 	return a, nil
 }
 
+// NewTokenResult is a created token and its secret, shown to the user once.
 type NewTokenResult struct {
 	Secret string
 	Token  Token
 }
 
+// CreateToken issues an API token for the actor. It acts within the actor's organisation; an admin
+// may name any organisation (or none is possible: admins without one must choose).
 func (s *Service) CreateToken(ctx context.Context, a citypact.Actor, name string, scope citypact.Scope, orgID int64) (NewTokenResult, error) {
 	if !a.SignedIn() {
 		return NewTokenResult{}, citypact.ErrUnauthenticated
@@ -77,10 +82,12 @@ func (s *Service) CreateToken(ctx context.Context, a citypact.Actor, name string
 	return NewTokenResult{Secret: secret, Token: t}, nil
 }
 
+// Tokens lists the actor's own tokens.
 func (s *Service) Tokens(ctx context.Context, a citypact.Actor) ([]Token, error) {
 	return s.store.ListTokens(ctx, a.UserID)
 }
 
+// RevokeToken revokes one of the actor's tokens; it stops working on the next request.
 func (s *Service) RevokeToken(ctx context.Context, a citypact.Actor, id int64) error {
 	return s.store.RevokeToken(citypact.WithActor(ctx, a), a.UserID, id)
 }

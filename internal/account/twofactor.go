@@ -10,6 +10,8 @@ import (
 	"github.com/citypact/citypact/internal/totp"
 )
 
+// VerifyTOTP completes a pending sign-in: with a valid, unused code the pending session is ended
+// and a full one opened (a new id at each privilege change).
 func (s *Service) VerifyTOTP(ctx context.Context, pendingSecret, code string, m Meta) (SignInResult, error) {
 	sess, u, err := s.session(ctx, pendingSecret)
 	if err != nil {
@@ -43,6 +45,7 @@ func (s *Service) VerifyTOTP(ctx context.Context, pendingSecret, code string, m 
 	return s.openSession(ctx, u, false, m)
 }
 
+// useCode accepts a TOTP code once.
 func (s *Service) useCode(ctx context.Context, u User, code string, now time.Time) error {
 	bad := citypact.Invalid(citypact.FieldError{Field: "code", Key: "totp.invalid"})
 	step, ok := totp.Validate(u.TOTPSecret, strings.TrimSpace(code), now)
@@ -58,6 +61,7 @@ func (s *Service) useCode(ctx context.Context, u User, code string, now time.Tim
 	return nil
 }
 
+// RequireAdminTOTP reports whether admins must use two-factor sign-in.
 func (s *Service) RequireAdminTOTP(ctx context.Context) (bool, error) {
 	v, err := s.store.Setting(ctx, SettingRequireAdminTOTP)
 	if citypact.KindOf(err) == citypact.KindNotFound {
@@ -66,6 +70,7 @@ func (s *Service) RequireAdminTOTP(ctx context.Context) (bool, error) {
 	return v == "true", err
 }
 
+// SetRequireAdminTOTP changes that setting (admins only).
 func (s *Service) SetRequireAdminTOTP(ctx context.Context, a citypact.Actor, on bool) error {
 	if err := CanManageUsers(a); err != nil {
 		return err
@@ -73,6 +78,7 @@ func (s *Service) SetRequireAdminTOTP(ctx context.Context, a citypact.Actor, on 
 	return s.store.SetSetting(citypact.WithActor(ctx, a), SettingRequireAdminTOTP, strconv.FormatBool(on))
 }
 
+// BeginTOTP gives the actor a new, not yet enabled secret to put in their authenticator app.
 func (s *Service) BeginTOTP(ctx context.Context, a citypact.Actor) (string, error) {
 	u, err := s.store.UserByID(ctx, a.UserID)
 	if err != nil {
@@ -94,6 +100,8 @@ func (s *Service) BeginTOTP(ctx context.Context, a citypact.Actor) (string, erro
 	return secret, nil
 }
 
+// PendingTOTP returns the secret the actor is enrolling with, or "" when enrolment has not begun
+// (or is complete). It only reads, so pages can show it on GET.
 func (s *Service) PendingTOTP(ctx context.Context, a citypact.Actor) (string, error) {
 	u, err := s.store.UserByID(ctx, a.UserID)
 	if err != nil || u.TOTPEnabled {
@@ -102,6 +110,7 @@ func (s *Service) PendingTOTP(ctx context.Context, a citypact.Actor) (string, er
 	return u.TOTPSecret, nil
 }
 
+// ConfirmTOTP enables two-factor sign-in once the user proves their app produces codes.
 func (s *Service) ConfirmTOTP(ctx context.Context, a citypact.Actor, code string) error {
 	u, err := s.store.UserByID(ctx, a.UserID)
 	if err != nil {
@@ -119,6 +128,8 @@ func (s *Service) ConfirmTOTP(ctx context.Context, a citypact.Actor, code string
 	return s.store.SetTOTP(citypact.WithActor(ctx, a), u.ID, u.TOTPSecret, true)
 }
 
+// DisableTOTP turns two-factor sign-in off with a current code; refused for an admin while the
+// hub requires it.
 func (s *Service) DisableTOTP(ctx context.Context, a citypact.Actor, code string) error {
 	u, err := s.store.UserByID(ctx, a.UserID)
 	if err != nil {
@@ -138,6 +149,7 @@ func (s *Service) DisableTOTP(ctx context.Context, a citypact.Actor, code string
 	return s.store.SetTOTP(citypact.WithActor(ctx, a), u.ID, "", false)
 }
 
+// MustEnrolTOTP reports whether this user has to enrol before doing anything else.
 func (s *Service) MustEnrolTOTP(ctx context.Context, u User) (bool, error) {
 	if u.Role != citypact.RoleAdmin || u.TOTPEnabled {
 		return false, nil
