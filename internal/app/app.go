@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/demo"
 	"log/slog"
 	"net"
 	"net/http"
@@ -70,6 +72,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	if _, err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if cfg.Demo {
+		if err := seedDemo(ctx, db, log); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	policy := account.DefaultPolicy
 	if opt.Policy != nil {
@@ -210,3 +218,22 @@ func (a *App) housekeeping(ctx context.Context) {
 
 // Close releases the database.
 func (a *App) Close() error { return a.DB.Close() }
+
+// seedDemo builds the demo hub into a database with no organisations yet; a hub with data of its
+// own is left alone.
+func seedDemo(ctx context.Context, db *store.DB, log *slog.Logger) error {
+	existing, err := db.ListOrganisations(ctx, citypact.Page{Limit: 1})
+	if err != nil {
+		return err
+	}
+	if len(existing) > 0 {
+		log.Info("demo: the database already has organisations; not seeding")
+		return nil
+	}
+	sum, err := demo.Seed(citypact.WithActor(ctx, citypact.Actor{Name: "demo", Role: citypact.RoleAdmin}), db)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	log.Info("demo hub seeded", "organisations", sum.Organisations, "memberships", sum.Memberships, "entries", sum.Entries)
+	return nil
+}

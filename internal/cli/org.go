@@ -36,7 +36,11 @@ func org(ctx context.Context, env Env, args []string) error {
 	case "add":
 		o := directory.Organisation{Slug: *slug, Name: *name, Kind: directory.Kind(*kind)}
 		o.Normalize()
-		if err := o.Validate(); err != nil {
+		regions, err := db.Regions(ctx)
+		if err != nil {
+			return err
+		}
+		if err := o.Validate(directory.RegionKeys(regions)); err != nil {
 			return err
 		}
 		if err := db.CreateOrganisation(ctx, &o); err != nil {

@@ -27,6 +27,7 @@ type Config struct {
 	LogLevel      slog.Level    //
 	ShutdownGrace time.Duration // how long in-flight requests get on SIGTERM
 	MetricsToken  string        // when set, /metrics needs "Authorization: Bearer TOKEN"
+	Demo          bool          // seed the demo hub when the database has no organisations
 
 	envErr []string // environment values that did not parse; Validate reports them
 }
@@ -62,6 +63,7 @@ func (c *Config) Bind(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&c.TLSCert, "tls-cert", env("CITYPACT_TLS_CERT", c.TLSCert), "TLS certificate `file` (CITYPACT_TLS_CERT)")
 	fs.StringVar(&c.TLSKey, "tls-key", env("CITYPACT_TLS_KEY", c.TLSKey), "TLS key `file` (CITYPACT_TLS_KEY)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", env("CITYPACT_METRICS_TOKEN", c.MetricsToken), "bearer `token` required by /metrics (CITYPACT_METRICS_TOKEN)")
+	c.boolVar(fs, &c.Demo, "demo", env("CITYPACT_DEMO", ""), "seed the demo hub into an empty database (CITYPACT_DEMO)")
 	c.boolVar(fs, &c.BehindProxy, "behind-proxy", env("CITYPACT_BEHIND_PROXY", ""), "trust X-Forwarded-For/-Proto from a reverse proxy (CITYPACT_BEHIND_PROXY)")
 	c.varFromEnv(fs, &byteSize{&c.MaxBodyBytes}, "max-body", "CITYPACT_MAX_BODY", getenv, "request body `limit`, e.g. 1MiB (CITYPACT_MAX_BODY)")
 	c.varFromEnv(fs, &levelFlag{&c.LogLevel}, "log-level", "CITYPACT_LOG_LEVEL", getenv, "`level`: debug, info, warn, error (CITYPACT_LOG_LEVEL)")
