@@ -208,9 +208,6 @@ func (o *Organisation) Validate(regions []string) error {
 	if o.Country != "" && !ValidCountry(o.Country) {
 		errs = append(errs, fe("country", "org.country_invalid"))
 	}
-	if o.Country == "" && (o.Kind == KindCity || o.Kind == KindNational) {
-		errs = append(errs, fe("country", "field.required"))
-	}
 	if o.Region != "" && !contains(regions, o.Region) {
 		errs = append(errs, fe("region", "field.choice"))
 	}
