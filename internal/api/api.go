@@ -51,18 +51,34 @@ func (s *Server) Routes() []httpx.Route {
 	const (
 		V = citypact.RoleVisitor
 		M = citypact.RoleMember
+		E = citypact.RoleEditor
 		A = citypact.RoleAdmin
 	)
 	r := func(method, pattern string, role citypact.Role, h httpx.HandlerFunc) httpx.Route {
 		return httpx.Route{Method: method, Pattern: prefix + pattern, Role: role, Surface: httpx.API, Handler: h}
 	}
-	get, post := http.MethodGet, http.MethodPost
+	get, post, put, del := http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete
 	return []httpx.Route{
 		r(get, "/openapi.json", V, s.openAPI),
 		r(get, "/me", M, s.me),
+		// The directory: public to read; editors change their own organisation (and networks their
+		// memberships), admins anything. Handlers check the resource through directory.Can….
 		r(get, "/organisations", V, s.organisationsList),
+		r(get, "/organisations.csv", V, s.organisationsCSV),
 		r(post, "/organisations", A, s.organisationCreate),
 		r(get, "/organisations/{slug}", V, s.organisationShow),
+		r(put, "/organisations/{slug}", E, s.organisationPut),
+		r(del, "/organisations/{slug}", A, s.organisationDelete),
+		r(get, "/organisations/{slug}/ties", V, s.tiesList),
+		r(post, "/organisations/{slug}/ties", E, s.tieCreate),
+		r(get, "/organisations/{slug}/memberships", V, s.membershipsOf(false)),
+		r(get, "/organisations/{slug}/members", V, s.membershipsOf(true)),
+		r(post, "/organisations/{slug}/members", E, s.memberCreate),
+		r(get, "/organisations/{slug}/contacts", V, s.contactsList),
+		r(post, "/organisations/{slug}/contacts", E, s.contactCreate),
+		r(get, "/organisations/{slug}/timeline", V, s.timelineList),
+		r(post, "/organisations/{slug}/timeline", E, s.timelineCreate),
+		r(get, "/regions", V, s.regionsList),
 		r(get, "/audit", A, s.auditList),
 		// Unknown paths and wrong methods answer in problem+json too.
 		{Method: "", Pattern: "/api/", Role: V, Surface: httpx.API, Handler: s.unmatched.NotFound},

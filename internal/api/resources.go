@@ -7,7 +7,6 @@ import (
 
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/audit"
-	"github.com/citypact/citypact/internal/directory"
 )
 
 // Me is the authenticated user as the API shows it.
@@ -28,82 +27,6 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, Me{ID: u.ID, Email: u.Email, Name: u.Name, Role: u.Role.String(), OrgID: a.OrgID, Scope: a.Scope.String()})
-}
-
-// Organisation is an organisation as the API shows it.
-type Organisation struct {
-	ID        int64     `json:"id"`
-	Slug      string    `json:"slug"`
-	Kind      string    `json:"kind"`
-	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
-}
-
-func orgJSON(o directory.Organisation) Organisation {
-	return Organisation{ID: o.ID, Slug: o.Slug, Kind: string(o.Kind), Name: o.Name, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
-}
-
-// organisationsList serves GET /api/v1/organisations.
-func (s *Server) organisationsList(w http.ResponseWriter, r *http.Request) error {
-	p, err := page(r)
-	if err != nil {
-		return err
-	}
-	orgs, err := s.Directory.ListOrganisations(r.Context(), p)
-	if err != nil {
-		return err
-	}
-	out := List[Organisation]{Items: make([]Organisation, 0, len(orgs))}
-	for _, o := range orgs {
-		out.Items = append(out.Items, orgJSON(o))
-	}
-	if len(orgs) > 0 {
-		out.NextCursor = nextCursor(len(orgs), p, orgs[len(orgs)-1].ID)
-	}
-	return writeJSON(w, http.StatusOK, out)
-}
-
-// organisationShow serves GET /api/v1/organisations/{slug}.
-func (s *Server) organisationShow(w http.ResponseWriter, r *http.Request) error {
-	o, err := s.Directory.OrganisationBySlug(r.Context(), r.PathValue("slug"))
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, orgJSON(o))
-}
-
-// NewOrganisation is the body of POST /api/v1/organisations.
-type NewOrganisation struct {
-	Slug string `json:"slug"`
-	Kind string `json:"kind"`
-	Name string `json:"name"`
-}
-
-// organisationCreate serves POST /api/v1/organisations.
-func (s *Server) organisationCreate(w http.ResponseWriter, r *http.Request) error {
-	a := citypact.ActorFrom(r.Context())
-	if err := directory.CanCreate(a); err != nil {
-		return err
-	}
-	var in NewOrganisation
-	if err := decode(r, &in); err != nil {
-		return err
-	}
-	o := directory.Organisation{Slug: in.Slug, Kind: directory.Kind(in.Kind), Name: in.Name}
-	o.Normalize()
-	regions, err := s.Directory.Regions(r.Context())
-	if err != nil {
-		return err
-	}
-	if err := o.Validate(directory.RegionKeys(regions)); err != nil {
-		return err
-	}
-	if err := s.Directory.CreateOrganisation(r.Context(), &o); err != nil {
-		return err
-	}
-	w.Header().Set("Location", prefix+"/organisations/"+o.Slug)
-	return writeJSON(w, http.StatusCreated, orgJSON(o))
 }
 
 // AuditEntry is an audit-log row as the API shows it.

@@ -222,7 +222,7 @@ func TestBadInputAPI(t *testing.T) {
 		problem(t, h.Client(t).Get("/api/v1/nope"), 404, "not_found")
 		problem(t, h.Client(t).Get("/api/v1/me"), 401, "token_required")
 		problem(t, post(write, "application/json", `null`), 400, "malformed")
-		del := h.Client(t).Do(h.Client(t).Request(http.MethodDelete, "/api/v1/organisations/seoul", nil))
+		del := h.Client(t).Do(h.Client(t).Request(http.MethodDelete, "/api/v1/me", nil))
 		problem(t, del, 405, "method")
 		if del.Header.Get("Allow") != "GET" {
 			t.Errorf("Allow: %q", del.Header.Get("Allow"))

@@ -43,6 +43,7 @@ func commandTable() map[string]command {
 		"restore": {"replace the database with a backup", restore},
 		"version": {"print the version", version},
 		"org":     {"add and list organisations", org},
+		"import":  {"import directory FILE.csv: create or update organisations in bulk", importCmd},
 		"seed":    {"seed demo: build the demo hub from the reference documents", seed},
 		"help":    {"explain the commands", help},
 	}

@@ -84,6 +84,9 @@ const (
 
 var slugRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 
+// reservedSlugs are path segments pages use beside /orgs/{slug}.
+var reservedSlugs = map[string]bool{"new": true}
+
 // NameIn returns the organisation's name in lang (or its base language), else the original.
 func (o Organisation) NameIn(lang string) string {
 	base, _, _ := strings.Cut(lang, "-")
@@ -178,7 +181,7 @@ func (o *Organisation) Validate(regions []string) error {
 	switch {
 	case o.Slug == "":
 		errs = append(errs, fe("slug", "field.required"))
-	case len(o.Slug) > MaxSlugLen || !slugRE.MatchString(o.Slug):
+	case len(o.Slug) > MaxSlugLen || !slugRE.MatchString(o.Slug) || reservedSlugs[o.Slug]:
 		errs = append(errs, fe("slug", "org.slug_invalid"))
 	}
 	if !o.Kind.Valid() {

@@ -29,6 +29,14 @@ func (db *DB) ImportOrganisations(ctx context.Context, orgs []directory.Organisa
 		}
 		w := newOrgWriter(tx)
 		defer w.close()
+		audit := db.newAuditBatch(ctx, tx)
+		// New organisations' names are written a batch at a time (namesBatch organisations).
+		var pending []*directory.Organisation
+		flushNames := func() error {
+			err := w.addNamesOf(ctx, pending)
+			pending = pending[:0]
+			return err
+		}
 		now := db.Now()
 		seen := make(map[string]bool, len(orgs))
 		for i := range orgs {
@@ -41,10 +49,15 @@ func (db *DB) ImportOrganisations(ctx context.Context, orgs []directory.Organisa
 			before, ok := existing[o.Slug]
 			if !ok {
 				o.CreatedAt, o.UpdatedAt = now, now
-				if err := w.create(ctx, &o); err != nil {
+				if err := w.insertRow(ctx, &o); err != nil {
 					return err
 				}
-				if err := db.writeAudit(ctx, tx, "organisation.create", "organisation", o.ID, nil, &o); err != nil {
+				if pending = append(pending, &o); len(pending) == namesBatch {
+					if err := flushNames(); err != nil {
+						return err
+					}
+				}
+				if err := audit.add("organisation.create", "organisation", o.ID, nil, &o); err != nil {
 					return err
 				}
 				created++
@@ -58,18 +71,25 @@ func (db *DB) ImportOrganisations(ctx context.Context, orgs []directory.Organisa
 			if err := w.save(ctx, &o); err != nil {
 				return err
 			}
-			if err := db.writeAudit(ctx, tx, "organisation.update", "organisation", o.ID, before, &o); err != nil {
+			if err := audit.add("organisation.update", "organisation", o.ID, before, &o); err != nil {
 				return err
 			}
 			updated++
 		}
-		return nil
+		if err := flushNames(); err != nil {
+			return err
+		}
+		return audit.flush()
 	})
 	if err != nil {
 		return 0, 0, err
 	}
 	return created, updated, nil
 }
+
+// namesBatch is how many new organisations' names one statement inserts: with at most
+// directory.MaxNames names each, 100 organisations stay within both engines' parameter limits.
+const namesBatch = 100
 
 // orgsBySlug reads, with their names, the stored organisations that have the slugs of orgs, in
 // one query per namesChunk slugs.

@@ -198,9 +198,8 @@ func TestFindOrganisations(t *testing.T) {
 			{"all", directory.Filter{}, []string{"c40", "fifty-club", "tokyo", "taipei", "seoul"}},
 			{"korean", directory.Filter{Query: "서울"}, []string{"seoul"}},
 			{"traditional chinese as stored", directory.Filter{Query: "臺北"}, []string{"taipei"}},
-			// 台 and 臺 are different characters and NFKC keeps them apart: no match. The lead decides
-			// whether variants should be unified (a folding table, or pg_trgm/FTS later).
-			{"variant character", directory.Filter{Query: "台北"}, nil},
+			// 台 and 臺 are variants of one character: either finds 臺北市.
+			{"variant character", directory.Filter{Query: "台北"}, []string{"taipei"}},
 			{"japanese", directory.Filter{Query: "東京"}, []string{"tokyo"}},
 			{"case-insensitive", directory.Filter{Query: "tokyo"}, []string{"tokyo"}},
 			{"upper case", directory.Filter{Query: "TOKYO"}, []string{"tokyo"}},

@@ -44,9 +44,13 @@ func orgArgs(o *directory.Organisation) []any {
 }
 
 // fold prepares a name or a query for matching: NFKC (full-width Ｔｏｋｙｏ becomes Tokyo, and
-// compatibility ideographs their unified forms), then lower case. It does not map traditional
-// to simplified Chinese or variant characters (臺 and 台 stay different).
-func fold(s string) string { return strings.ToLower(norm.NFKC.String(s)) }
+// compatibility ideographs their unified forms), lower case, then the variant characters that
+// place names are commonly written with either way folded to one form, so that 台北 finds 臺北市
+// (Taipei's official name) as readers expect. It is not a traditional-to-simplified conversion.
+func fold(s string) string { return variants.Replace(strings.ToLower(norm.NFKC.String(s))) }
+
+var variants = strings.NewReplacer("臺", "台", "灣", "湾", "國", "国", "區", "区", "縣", "県", "县", "県",
+	"東", "东", "濱", "浜", "澤", "沢", "廣", "広")
 
 // orgWriter writes organisations and their names with statements prepared on first use and kept
 // for the transaction: an import runs them thousands of times, single changes the same way once.
@@ -102,6 +106,14 @@ func slugTaken(slug string) error {
 
 // create inserts o with its names and sets o.ID.
 func (w *orgWriter) create(ctx context.Context, o *directory.Organisation) error {
+	if err := w.insertRow(ctx, o); err != nil {
+		return err
+	}
+	return w.addNames(ctx, o)
+}
+
+// insertRow inserts o's row without its names and sets o.ID.
+func (w *orgWriter) insertRow(ctx context.Context, o *directory.Organisation) error {
 	s, err := w.stmt(ctx, insertOrgSQL)
 	if err != nil {
 		return err
@@ -110,10 +122,7 @@ func (w *orgWriter) create(ctx context.Context, o *directory.Organisation) error
 	if isUnique(err) {
 		return slugTaken(o.Slug)
 	}
-	if err != nil {
-		return err
-	}
-	return w.addNames(ctx, o)
+	return err
 }
 
 // save overwrites the stored organisation o.ID with o and replaces its names.
@@ -139,21 +148,35 @@ func (w *orgWriter) save(ctx context.Context, o *directory.Organisation) error {
 }
 
 func (w *orgWriter) addNames(ctx context.Context, o *directory.Organisation) error {
-	if len(o.Names) == 0 {
+	return w.addNamesOf(ctx, []*directory.Organisation{o})
+}
+
+// addNamesOf inserts the names of several organisations in one statement: an import batches
+// them, since a round trip per organisation was most of its time on PostgreSQL.
+func (w *orgWriter) addNamesOf(ctx context.Context, orgs []*directory.Organisation) error {
+	var args []any
+	for _, o := range orgs {
+		for _, n := range o.Names {
+			args = append(args, o.ID, n.Lang, n.Text, n.Original, fold(n.Text))
+		}
+	}
+	if len(args) == 0 {
 		return nil
 	}
-	s, err := w.stmt(ctx, insertNamesSQL(len(o.Names)))
-	if err != nil {
-		return err
+	query := insertNamesSQL(len(args) / 5)
+	var err error
+	if len(orgs) == 1 {
+		var s *sql.Stmt
+		if s, err = w.stmt(ctx, query); err != nil {
+			return err
+		}
+		_, err = s.ExecContext(ctx, args...)
+	} else {
+		_, err = w.tx.ExecContext(ctx, query, args...)
 	}
-	args := make([]any, 0, 5*len(o.Names))
-	for _, n := range o.Names {
-		args = append(args, o.ID, n.Lang, n.Text, n.Original, fold(n.Text))
-	}
-	_, err = s.ExecContext(ctx, args...)
 	if isUnique(err) {
 		return &citypact.Error{Kind: citypact.KindInvalid, Fields: []citypact.FieldError{{Field: "names", Key: "org.name_lang_invalid"}},
-			Err: fmt.Errorf("%s: two names in one language", o.Slug)}
+			Err: fmt.Errorf("%s: two names in one language", orgs[0].Slug)}
 	}
 	return err
 }

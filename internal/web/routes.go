@@ -12,6 +12,7 @@ func (s *Server) Routes() []httpx.Route {
 	const (
 		V = citypact.RoleVisitor
 		M = citypact.RoleMember
+		E = citypact.RoleEditor
 		A = citypact.RoleAdmin
 	)
 	r := func(method, pattern string, role citypact.Role, h httpx.HandlerFunc) httpx.Route {
@@ -46,6 +47,37 @@ func (s *Server) Routes() []httpx.Route {
 		r(get, "/admin/users/{id}", A, s.userEditForm),
 		r(post, "/admin/users/{id}", A, s.userUpdate),
 		r(get, "/admin/audit", A, s.auditList),
+
+		// The directory: the least role opens the door; each handler then asks the domain
+		// (directory.CanEdit, CanChangeTie, CanChangeEntry, CanChangeMembership) about the
+		// organisation at hand.
+		r(get, "/directory", V, s.directoryList),
+		r(get, "/directory.csv", V, s.directoryCSV),
+		r(get, "/orgs/new", A, s.orgNewForm),
+		r(post, "/orgs/new", A, s.orgCreate),
+		r(get, "/orgs/{slug}", V, s.orgShow),
+		r(get, "/orgs/{slug}/partners/{partner}", V, s.partnerShow),
+		r(get, "/orgs/{slug}/edit", E, s.orgEditForm),
+		r(post, "/orgs/{slug}/edit", E, s.orgUpdate),
+		r(get, "/orgs/{slug}/delete", A, s.orgDeleteForm),
+		r(post, "/orgs/{slug}/delete", A, s.orgDelete),
+		r(get, "/orgs/{slug}/contacts/new", E, s.contactNewForm),
+		r(post, "/orgs/{slug}/contacts", E, s.contactCreate),
+		r(get, "/orgs/{slug}/contacts/{id}/edit", E, s.contactEditForm),
+		r(post, "/orgs/{slug}/contacts/{id}", E, s.contactUpdate),
+		r(post, "/orgs/{slug}/contacts/{id}/delete", E, s.contactDelete),
+		r(get, "/orgs/{slug}/ties/new", E, s.tieNewForm),
+		r(post, "/orgs/{slug}/ties", E, s.tieCreate),
+		r(post, "/orgs/{slug}/ties/{id}/delete", E, s.tieDelete),
+		r(get, "/orgs/{slug}/timeline/new", E, s.entryNewForm),
+		r(post, "/orgs/{slug}/timeline", E, s.entryCreate),
+		r(post, "/orgs/{slug}/timeline/{id}/delete", E, s.entryDelete),
+		r(get, "/networks/{slug}", V, s.networkShow),
+		r(get, "/networks/{slug}/members.csv", V, s.networkMembersCSV),
+		r(get, "/networks/{slug}/members/new", E, s.membershipNewForm),
+		r(post, "/networks/{slug}/members", E, s.membershipCreate),
+		r(post, "/networks/{slug}/members/{id}/end", E, s.membershipEnd),
+		r(post, "/networks/{slug}/members/{id}/delete", E, s.membershipDelete),
 
 		// Anything else is a page that does not exist (404) or a wrong method (405), in the
 		// reader's language.
