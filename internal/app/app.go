@@ -95,8 +95,13 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		return nil, err
 	}
 	a.assets = assets
+	isDemo, err := demo.Present(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
 	a.web = web.New(web.Deps{Accounts: a.Accounts, Directory: db, Audit: db, Assets: assets, Log: log,
-		SecureCookies: cfg.TLS(), BehindProxy: cfg.BehindProxy})
+		SecureCookies: cfg.TLS(), BehindProxy: cfg.BehindProxy, Demo: isDemo})
 	a.api = api.New(api.Deps{Accounts: a.Accounts, Directory: db, Audit: db, Log: log})
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Handler = a.handler()

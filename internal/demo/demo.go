@@ -281,3 +281,14 @@ func hasEntry(have []directory.TimelineEntry, e directory.TimelineEntry) bool {
 	}
 	return false
 }
+
+// Present reports whether st holds the demo hub, so that pages can say their data is sample data.
+func Present(ctx context.Context, st directory.Store) (bool, error) {
+	o, err := st.OrganisationBySlug(ctx, "taipei")
+	if citypact.KindOf(err) == citypact.KindNotFound {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	return strings.HasPrefix(o.Source, sourcePrefix), nil
+}

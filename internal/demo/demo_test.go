@@ -11,6 +11,7 @@ import (
 	"github.com/citypact/citypact/internal/audit"
 	"github.com/citypact/citypact/internal/dbtest"
 	"github.com/citypact/citypact/internal/directory"
+	"github.com/citypact/citypact/internal/i18n"
 	"github.com/citypact/citypact/internal/store"
 )
 
@@ -433,4 +434,12 @@ func TestSeedLeavesOtherDataAlone(t *testing.T) {
 			t.Errorf("%d organisations after the refused Seed, want 1", len(orgs))
 		}
 	})
+}
+
+// TestNoticeIsWhatPagesShow: the page about the sample data shows the catalogue's demo.notice,
+// translated into the four languages; its English must be this package's Notice.
+func TestNoticeIsWhatPagesShow(t *testing.T) {
+	if got := i18n.For(i18n.EN).T("demo.notice"); got != Notice {
+		t.Errorf("the catalogue's demo.notice differs from demo.Notice:\n%s", got)
+	}
 }

@@ -298,6 +298,8 @@ type Store interface {
 	// FindOrganisations lists organisations matching f, ordered by original name, with names.
 	FindOrganisations(ctx context.Context, f Filter) ([]Organisation, error)
 	Regions(ctx context.Context) ([]Region, error)
+	// Countries lists the distinct country codes organisations are in, sorted.
+	Countries(ctx context.Context) ([]string, error)
 	// ImportOrganisations creates or updates (by slug) every organisation in one transaction:
 	// all of them or none. Callers validate first.
 	ImportOrganisations(ctx context.Context, orgs []Organisation) (created, updated int, err error)

@@ -16,8 +16,10 @@
 //   - Elements: p, br, hr, blockquote, pre, code, em, strong, del, ul, ol
 //     (start), li, h3–h6, table, thead, tbody, tr, th, td (align), a. Nothing
 //     else: no script, style, iframe, object, embed, form, input, img, svg.
-//   - Attributes: only a[href,title,rel], ol[start], th/td[align]. No id (DOM
-//     clobbering), no class, no style, no event handlers.
+//   - Attributes: only a[href,rel], ol[start], th/td[align]. No id (DOM
+//     clobbering), no class, no style, no event handlers, and no link titles
+//     (tooltips add nothing to user content and would be the one attribute
+//     carrying free text).
 //   - Links: only absolute http and https URLs with a host, and mailto. Anything
 //     else (javascript:, vbscript:, data:, relative URLs, URLs that do not
 //     parse) loses its link and keeps its text. Every link carries
@@ -40,8 +42,8 @@
 // Input handling: invalid UTF-8 becomes U+FFFD and ASCII control characters
 // other than tab, LF and CR are dropped. Work and output are linear in the size
 // of the input: reference links cannot multiply a long URL (link destinations
-// and titles are budgeted at about twice the input size; links over budget
-// lose their href), GFM tables cannot be padded quadratically (cells are
+// are budgeted at about twice the input size; links over budget become their
+// text), GFM tables cannot be padded quadratically (cells are
 // budgeted the same way; a table over budget stays a paragraph), and documents
 // on which goldmark would do superlinear work (see expensive), nest quotes or
 // lists more than 32 deep, or exceed MaxSourceBytes are not parsed at all but
@@ -144,7 +146,6 @@ func newPolicy() *bluemonday.Policy {
 	p.AllowAttrs("align").Matching(regexp.MustCompile(`^(left|center|right)$`)).OnElements("th", "td")
 
 	p.AllowAttrs("href").OnElements("a")
-	p.AllowAttrs("title").OnElements("a")
 	p.AllowAttrs("rel").Matching(regexp.MustCompile(`^` + rel + `$`)).OnElements("a")
 	p.AllowURLSchemes("http", "https", "mailto")
 	p.AllowRelativeURLs(false)

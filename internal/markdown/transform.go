@@ -16,8 +16,8 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// budget returns how many bytes of link destinations and titles, and how many
-// table cells, a document of n bytes may produce. Ordinary documents stay far
+// budget returns how many bytes of link destinations, and how many table
+// cells, a document of n bytes may produce. Ordinary documents stay far
 // below it (every destination appears in the source at least once); it only
 // stops one definition from being referenced thousands of times, or a wide
 // table header from padding thousands of short rows.
@@ -57,16 +57,17 @@ func (safetyTransformer) Transform(doc *ast.Document, reader text.Reader, _ pars
 		case *ast.Heading:
 			n.Level = min(n.Level+2, 6)
 		case *ast.Link:
-			cost := len(n.Destination) + len(n.Title)
+			cost := len(n.Destination)
 			if inLink > 0 || cost > left || !allowedURL(n.Destination) {
 				actions = append(actions, action{n, unwrap})
 			} else {
 				left -= cost
+				n.Title = nil // see the package documentation
 				n.SetAttributeString("rel", []byte(rel))
 			}
 			inLink++
 		case *ast.Image:
-			cost := len(n.Destination) + len(n.Title)
+			cost := len(n.Destination)
 			if inLink > 0 || cost > left || !allowedURL(n.Destination) {
 				actions = append(actions, action{n, unwrap})
 			} else {
@@ -130,7 +131,6 @@ func (safetyTransformer) Transform(doc *ast.Document, reader text.Reader, _ pars
 			img := a.node.(*ast.Image)
 			link := ast.NewLink()
 			link.Destination = img.Destination
-			link.Title = img.Title
 			link.SetAttributeString("rel", []byte(rel))
 			for c := img.FirstChild(); c != nil; c = img.FirstChild() {
 				link.AppendChild(link, c) // AppendChild detaches c from img

@@ -808,3 +808,16 @@ func BenchmarkImportOrganisations10k(b *testing.B) {
 		})
 	}
 }
+
+func TestCountries(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		db, _ := open(t, dsn)
+		for _, c := range []struct{ slug, country string }{{"seoul", "KR"}, {"busan", "KR"}, {"taipei", "TW"}, {"un", ""}} {
+			mustCreate(t, db, directory.Organisation{Slug: c.slug, Kind: directory.KindCity, Name: c.slug, Country: c.country})
+		}
+		got, err := db.Countries(context.Background())
+		if err != nil || !slices.Equal(got, []string{"KR", "TW"}) {
+			t.Errorf("Countries = %v, %v", got, err)
+		}
+	})
+}

@@ -211,13 +211,11 @@ func countryOptions(lang i18n.Lang) []view.Option {
 	return v.([]view.Option)
 }
 
-// presentCountries keeps the countries some organisation in orgs is in, in the same order.
-func presentCountries(lang i18n.Lang, orgs []directory.Organisation) []view.Option {
+// presentCountries keeps the countries in codes, in the order of the reader's language.
+func presentCountries(lang i18n.Lang, codes []string) []view.Option {
 	present := map[string]bool{}
-	for _, o := range orgs {
-		if o.Country != "" {
-			present[o.Country] = true
-		}
+	for _, c := range codes {
+		present[c] = true
 	}
 	var out []view.Option
 	for _, o := range countryOptions(lang) {

@@ -76,7 +76,7 @@ func (s *Server) directoryList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// The country select offers the countries organisations are in.
-	everyone, err := s.allOrganisations(ctx, directory.Filter{}, maxListed)
+	countries, err := s.Directory.Countries(ctx)
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func (s *Server) directoryList(w http.ResponseWriter, r *http.Request) error {
 		Base:      s.base(r, "directory.title", "directory"),
 		Query:     dq,
 		Kinds:     directory.Kinds,
-		Countries: presentCountries(lang, everyone),
+		Countries: presentCountries(lang, countries),
 		Regions:   rs.options(lang),
 		Networks:  orgOptions(lang, networks, 0),
 		CanCreate: directory.CanCreate(stateOf(r).actor) == nil,

@@ -74,7 +74,7 @@ func TestCountryOptions(t *testing.T) {
 			t.Errorf("%s: no Korea", l)
 		}
 	}
-	if opts := presentCountries(i18n.EN, []directory.Organisation{{Country: "TW"}, {Country: "KR"}, {Country: "KR"}, {}}); len(opts) != 2 ||
+	if opts := presentCountries(i18n.EN, []string{"TW", "KR"}); len(opts) != 2 ||
 		opts[0].Label != "South Korea" || opts[1].Label != "Taiwan" {
 		t.Errorf("present countries %+v", opts)
 	}

@@ -30,3 +30,8 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request) error {
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 	return nil
 }
+
+// sampleData serves GET /about/sample-data: what the demo hub's data is and where it comes from.
+func (s *Server) sampleData(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, r, http.StatusOK, view.SampleData(view.SampleDataPage{Base: s.base(r, "demo.title", "")}))
+}

@@ -27,6 +27,7 @@ func (s *Server) Routes() []httpx.Route {
 		r(post, "/signin/totp", V, s.signInTOTP),
 		r(post, "/signout", V, s.signOut),
 		r(post, "/language", V, s.setLanguage),
+		r(get, "/about/sample-data", V, s.sampleData),
 
 		r(get, "/account", M, s.accountShow),
 		r(post, "/account/password", M, s.passwordChange),

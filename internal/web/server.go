@@ -32,6 +32,7 @@ type Deps struct {
 	Assets        *Assets
 	Log           *slog.Logger
 	SecureCookies bool // the hub is reached over HTTPS
+	Demo          bool // the hub holds the demo's sample data: every page says so
 	BehindProxy   bool
 }
 
@@ -177,6 +178,7 @@ func (s *Server) base(r *http.Request, title, nav string) view.Base {
 		Nav:    nav,
 		Viewer: view.Viewer{SignedIn: st.actor.SignedIn(), Name: st.user.Name, Role: st.actor.Role},
 		Assets: s.Assets.View(),
+		Demo:   s.Demo,
 	}
 	if st.flash != "" && strings.HasPrefix(st.flash, "flash.") && st.tr.Has(st.flash) {
 		b.Flash = st.flash

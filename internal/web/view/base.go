@@ -35,6 +35,7 @@ type Base struct {
 	Assets    Assets
 	Flash     string // i18n key of a one-time success message
 	HasErrors bool   // prefixes the title so screen readers hear the failure first
+	Demo      bool   // the hub holds sample data: a notice on every page says so
 }
 
 // T translates key into the page's language.

@@ -97,6 +97,11 @@ type AuditPage struct {
 	Next    string            // query string of the next page, or ""
 }
 
+// SampleDataPage explains the demo hub's sample data.
+type SampleDataPage struct {
+	Base
+}
+
 // ErrorPage explains a failure without internals.
 type ErrorPage struct {
 	Base

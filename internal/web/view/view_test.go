@@ -44,6 +44,7 @@ func pages(tr *i18n.Translator) map[string]templ.Component {
 		"user-edit":   UserEdit(UserEditPage{Base: signedIn, User: u, Orgs: orgs, Form: Form{Values: map[string]string{"disabled": "true"}}}),
 		"audit":       Audit(AuditPage{Base: signedIn, Entries: []audit.Entry{{ID: 1, At: when, ActorLabel: "cli", Action: "user.create", Entity: "user", EntityID: 1, After: `{"a":1}`}}, Next: "after=1"}),
 		"error":       Error(ErrorPage{Base: b, Status: 404, Message: "error.not_found", RequestID: "REQ123"}),
+		"sample-data": SampleData(SampleDataPage{Base: Base{Tr: tr, Title: "x", Demo: true}}),
 	}
 }
 
