@@ -101,7 +101,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		return nil, err
 	}
 	a.web = web.New(web.Deps{Accounts: a.Accounts, Directory: db, Audit: db, Assets: assets, Log: log,
-		SecureCookies: cfg.TLS(), BehindProxy: cfg.BehindProxy, Demo: isDemo})
+		SecureCookies: cfg.TLS(), BehindProxy: cfg.BehindProxy, Demo: isDemo, Versions: db})
 	a.api = api.New(api.Deps{Accounts: a.Accounts, Directory: db, Audit: db, Log: log})
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Handler = a.handler()

@@ -57,6 +57,8 @@ type Options struct {
 	Now    func() time.Time
 	Policy *account.Policy
 	Config func(*config.Config)
+	// SkipSeed starts another instance on a database an earlier Start already seeded.
+	SkipSeed bool
 }
 
 // Start runs a hub on dsn until t ends.
@@ -88,6 +90,9 @@ func Start(t testing.TB, dsn string, opts ...Options) *Hub {
 		a.Close()
 	})
 	h := &Hub{App: a, URL: srv.URL}
+	if o.SkipSeed {
+		return h
+	}
 	actx := citypact.WithActor(ctx, citypact.Actor{Name: "apptest", Role: citypact.RoleAdmin})
 	for _, org := range []*directory.Organisation{{Slug: "seoul", Name: "Seoul", Kind: directory.KindCity}, {Slug: "taipei", Name: "Taipei", Kind: directory.KindCity}} {
 		if err := a.DB.CreateOrganisation(actx, org); err != nil {

@@ -36,6 +36,9 @@ type Route struct {
 	Role    citypact.Role
 	Surface Surface
 	Handler HandlerFunc
+	// Public marks a GET whose answer is the same for every visitor in a language and changes only
+	// when stored data does: the surface may answer it from a cache keyed by the data version.
+	Public bool
 }
 
 // Safe reports whether the route's method must not change state.

@@ -156,3 +156,11 @@ func (db *DB) AuditLog(ctx context.Context, f audit.Filter) (_ []audit.Entry, er
 	}
 	return out, rows.Err()
 }
+
+// DataVersion is a number that grows with every change to stored data: the id of the newest
+// audit row, which every change writes in its own transaction. Pages cached under one version are
+// stale under the next, on every instance, at the cost of one indexed read.
+func (db *DB) DataVersion(ctx context.Context) (v int64, err error) {
+	err = db.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM audit_log`).Scan(&v)
+	return v, err
+}

@@ -19,15 +19,16 @@ func (s *Server) Routes() []httpx.Route {
 		return httpx.Route{Method: method, Pattern: pattern, Role: role, Surface: httpx.HTML, Handler: h}
 	}
 	get, post := http.MethodGet, http.MethodPost
+	public := func(rt httpx.Route) httpx.Route { rt.Public = true; return rt }
 	return []httpx.Route{
-		r(get, "/{$}", V, s.home),
+		public(r(get, "/{$}", V, s.home)),
 		r(get, "/signin", V, s.signInForm),
 		r(post, "/signin", V, s.signIn),
 		r(get, "/signin/totp", V, s.signInTOTPForm),
 		r(post, "/signin/totp", V, s.signInTOTP),
 		r(post, "/signout", V, s.signOut),
 		r(post, "/language", V, s.setLanguage),
-		r(get, "/about/sample-data", V, s.sampleData),
+		public(r(get, "/about/sample-data", V, s.sampleData)),
 
 		r(get, "/account", M, s.accountShow),
 		r(post, "/account/password", M, s.passwordChange),
@@ -52,12 +53,12 @@ func (s *Server) Routes() []httpx.Route {
 		// The directory: the least role opens the door; each handler then asks the domain
 		// (directory.CanEdit, CanChangeTie, CanChangeEntry, CanChangeMembership) about the
 		// organisation at hand.
-		r(get, "/directory", V, s.directoryList),
-		r(get, "/directory.csv", V, s.directoryCSV),
+		public(r(get, "/directory", V, s.directoryList)),
+		public(r(get, "/directory.csv", V, s.directoryCSV)),
 		r(get, "/orgs/new", A, s.orgNewForm),
 		r(post, "/orgs/new", A, s.orgCreate),
-		r(get, "/orgs/{slug}", V, s.orgShow),
-		r(get, "/orgs/{slug}/partners/{partner}", V, s.partnerShow),
+		public(r(get, "/orgs/{slug}", V, s.orgShow)),
+		public(r(get, "/orgs/{slug}/partners/{partner}", V, s.partnerShow)),
 		r(get, "/orgs/{slug}/edit", E, s.orgEditForm),
 		r(post, "/orgs/{slug}/edit", E, s.orgUpdate),
 		r(get, "/orgs/{slug}/delete", A, s.orgDeleteForm),
@@ -73,8 +74,8 @@ func (s *Server) Routes() []httpx.Route {
 		r(get, "/orgs/{slug}/timeline/new", E, s.entryNewForm),
 		r(post, "/orgs/{slug}/timeline", E, s.entryCreate),
 		r(post, "/orgs/{slug}/timeline/{id}/delete", E, s.entryDelete),
-		r(get, "/networks/{slug}", V, s.networkShow),
-		r(get, "/networks/{slug}/members.csv", V, s.networkMembersCSV),
+		public(r(get, "/networks/{slug}", V, s.networkShow)),
+		public(r(get, "/networks/{slug}/members.csv", V, s.networkMembersCSV)),
 		r(get, "/networks/{slug}/members/new", E, s.membershipNewForm),
 		r(post, "/networks/{slug}/members", E, s.membershipCreate),
 		r(post, "/networks/{slug}/members/{id}/end", E, s.membershipEnd),

@@ -33,6 +33,7 @@ type Deps struct {
 	Log           *slog.Logger
 	SecureCookies bool // the hub is reached over HTTPS
 	Demo          bool // the hub holds the demo's sample data: every page says so
+	Versions      Versioner
 	BehindProxy   bool
 }
 
@@ -40,11 +41,12 @@ type Deps struct {
 type Server struct {
 	Deps
 	unmatched *httpx.MethodIndex
+	cache     *pageCache
 }
 
 // New returns a Server.
 func New(d Deps) *Server {
-	s := &Server{Deps: d}
+	s := &Server{Deps: d, cache: newPageCache(4096)}
 	s.unmatched = httpx.NewMethodIndex(s.Routes)
 	return s
 }
@@ -93,7 +95,11 @@ func (s *Server) Handle(rt httpx.Route) http.Handler {
 			err = checkFormType(r)
 		}
 		if err == nil {
-			err = rt.Handler(w, r)
+			if rt.Public && s.Versions != nil && !st.actor.SignedIn() && st.secret == "" && st.flash == "" && r.Method == http.MethodGet {
+				err = s.cached(w, r, rt.Handler)
+			} else {
+				err = rt.Handler(w, r)
+			}
 		}
 		if err != nil {
 			if citypact.KindOf(err) == citypact.KindUnauthenticated && rt.Safe() {

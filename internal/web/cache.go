@@ -1,0 +1,121 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"hash/fnv"
+	"net/http"
+	"strings"
+	"sync"
+)
+
+// Versioner tells the version of the stored data; every change makes it grow.
+type Versioner interface {
+	DataVersion(ctx context.Context) (int64, error)
+}
+
+// pageCache keeps rendered public pages for visitors, keyed by language and URL, each valid for
+// the data version it was rendered under. Directory pages cost milliseconds of queries and are
+// read far more than written; a cached page costs one indexed read of the version. Entries of an
+// old version are simply replaced; the cache is bounded by clearing it when full.
+type pageCache struct {
+	mu      sync.RWMutex
+	entries map[string]*cachedPage
+	max     int
+}
+
+type cachedPage struct {
+	version int64
+	status  int
+	header  http.Header
+	body    []byte
+	etag    string
+}
+
+func newPageCache(max int) *pageCache {
+	return &pageCache{entries: make(map[string]*cachedPage), max: max}
+}
+
+func (c *pageCache) get(key string, version int64) *cachedPage {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	if e := c.entries[key]; e != nil && e.version == version {
+		return e
+	}
+	return nil
+}
+
+func (c *pageCache) put(key string, e *cachedPage) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.entries) >= c.max {
+		clear(c.entries)
+	}
+	c.entries[key] = e
+}
+
+// capture records what a handler writes, so a page can be cached before it is sent.
+type capture struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (c *capture) Header() http.Header { return c.header }
+func (c *capture) WriteHeader(code int) {
+	if c.status == 0 {
+		c.status = code
+	}
+}
+func (c *capture) Write(b []byte) (int, error) {
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	return c.body.Write(b)
+}
+
+// serve writes a cached page, or 304 when the client holds it already.
+func (e *cachedPage) serve(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	for k, v := range e.header {
+		h[k] = v
+	}
+	h.Set("ETag", e.etag)
+	if match := r.Header.Get("If-None-Match"); match != "" && strings.Contains(match, e.etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.WriteHeader(e.status)
+	w.Write(e.body)
+}
+
+// cached answers a public route for a visitor from the cache, or runs the handler and keeps its
+// answer when it is a 200. It returns the handler's error untouched.
+func (s *Server) cached(w http.ResponseWriter, r *http.Request, handler func(http.ResponseWriter, *http.Request) error) error {
+	version, err := s.Versions.DataVersion(r.Context())
+	if err != nil {
+		return err
+	}
+	key := string(stateOf(r).tr.Lang()) + " " + r.URL.RequestURI()
+	if e := s.cache.get(key, version); e != nil {
+		e.serve(w, r)
+		return nil
+	}
+	c := &capture{header: http.Header{}}
+	if err := handler(c, r); err != nil {
+		return err
+	}
+	if c.status == 0 {
+		c.status = http.StatusOK
+	}
+	sum := fnv.New64a()
+	sum.Write(c.body.Bytes())
+	e := &cachedPage{version: version, status: c.status, header: c.header, body: c.body.Bytes(),
+		etag: fmt.Sprintf(`"%d-%x"`, version, sum.Sum64())}
+	if c.status == http.StatusOK {
+		s.cache.put(key, e)
+	}
+	e.serve(w, r)
+	return nil
+}
