@@ -265,19 +265,25 @@ func (db *DB) Columns(ctx context.Context) ([]string, error) {
 		q = `SELECT table_name || '.' || column_name FROM information_schema.columns
 			WHERE table_schema = current_schema() ORDER BY 1`
 	}
-	rows, err := db.r.QueryContext(ctx, q)
+	out, err := queryStrings(ctx, db.r, q)
+	sort.Strings(out)
+	return out, err
+}
+
+// queryStrings runs a query of one text column and returns its values.
+func queryStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
+		var v string
+		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}
-		out = append(out, c)
+		out = append(out, v)
 	}
-	sort.Strings(out)
 	return out, rows.Err()
 }

@@ -370,18 +370,5 @@ func placeholders(from, n int) string {
 // country filter offers these, and one small query beats reading every organisation.
 func (db *DB) Countries(ctx context.Context) (_ []string, err error) {
 	defer citypact.Wrap(&err, "store.Countries")
-	rows, err := db.r.QueryContext(ctx, `SELECT DISTINCT country FROM organisations WHERE country <> '' ORDER BY country`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryStrings(ctx, db.r, `SELECT DISTINCT country FROM organisations WHERE country <> '' ORDER BY country`)
 }
