@@ -9,10 +9,11 @@ import (
 // goldmark, like most Markdown parsers, has inputs on which it does
 // quadratic work; measured here with 64 KiB inputs: "[](" repeated 4 s,
 // "[a](<b" 0.4 s, "*a_ " 1.4 s, ">" repeated 5 s, "> " repeated 2.3 s,
-// "1. " repeated 1.3 s, "> - " repeated 2.4 s, nested "[[[…]]]" 0.45 s,
-// "[a](b \"\n" repeated 0.1 s (2 s at 256 KiB); consecutive reference
-// definitions, e.g. "[a]: b\n" repeated, and backtick runs of growing length
-// also grow quadratically. Each takes minutes at 1 MiB.
+// "1. " repeated 1.3 s, "> - " repeated 2.4 s, nested "[[[…]]]" 0.45 s;
+// consecutive reference definitions, e.g. "[a]: b\n" repeated, and backtick
+// runs of growing length also grow quadratically. Each takes minutes at
+// 1 MiB. (Work quadratic in a paragraph's line count, such as "[a]\n"
+// repeated, is bounded by cutting paragraphs instead: see maxParagraphLines.)
 //
 // expensive estimates, in one linear pass, an upper bound on that extra work,
 // and reports whether it is too much (or the nesting too deep) to parse src.
@@ -107,7 +108,7 @@ func (g *guard) run() bool {
 			return true
 		}
 		g.lines++
-		if content < end && src[content] == '[' {
+		if mayDefineReference(src[content:end]) {
 			g.refLines++
 		}
 		g.scanInline(start, end)
@@ -323,6 +324,28 @@ func nesting(src string, start, end int) (depth, content int) {
 		return 0, i
 	}
 	return markers + indent/2, i
+}
+
+// mayDefineReference reports whether line (after container markers) may start
+// a link reference definition: up to three spaces, "[", a label, "]:".
+func mayDefineReference(line string) bool {
+	i := 0
+	for i < len(line) && i < 3 && line[i] == ' ' {
+		i++
+	}
+	if i >= len(line) || line[i] != '[' {
+		return false
+	}
+	for i++; i < len(line); i++ {
+		switch line[i] {
+		case '\\':
+			i++
+		case ']':
+			return i+1 < len(line) && line[i+1] == ':'
+		}
+	}
+	// The label may continue on the next line.
+	return true
 }
 
 func isBlank(line string) bool {

@@ -39,17 +39,26 @@
 //   - Table alignment is an align attribute, not an inline style, so the CSP
 //     need not allow inline styles.
 //
-// Input handling: invalid UTF-8 becomes U+FFFD and ASCII control characters
-// other than tab, LF and CR are dropped. Work and output are linear in the size
-// of the input: reference links cannot multiply a long URL (link destinations
-// are budgeted at about twice the input size; links over budget become their
-// text), GFM tables cannot be padded quadratically (cells are
-// budgeted the same way; a table over budget stays a paragraph), and documents
-// on which goldmark would do superlinear work (see expensive), nest quotes or
-// lists more than 32 deep, or exceed MaxSourceBytes are not parsed at all but
-// shown as escaped plain text, paragraphs and line breaks kept. Ordinary
-// documents never come near these limits; callers should still limit what
-// users can submit.
+// Input handling: invalid UTF-8 becomes U+FFFD, CRLF and CR become LF, and
+// other ASCII control characters except tab are dropped.
+//
+// Limits (goldmark alone is quadratic on several inputs, and Markdown can
+// amplify): work and output are linear in the size of the input, output at
+// most ~50 times it.
+//
+//   - Reference links cannot multiply a long URL: link destinations are
+//     budgeted at about twice the input size; links over budget become text.
+//   - GFM tables cannot be padded quadratically: cells are budgeted the same
+//     way; a table over budget stays a paragraph.
+//   - Paragraphs longer than 256 lines are cut into paragraphs of 256 lines.
+//   - Documents on which goldmark would do superlinear work (see expensive),
+//     that nest quotes or lists more than 32 deep, or that exceed
+//     MaxSourceBytes are not parsed at all but shown as escaped plain text,
+//     paragraphs and line breaks kept.
+//
+// Ordinary documents never come near these limits. Rendering costs about
+// 0.2–1.5 µs a byte, so callers should still limit what users can submit and
+// render once when content is saved rather than on every view.
 //
 // This package must never import net/http or database/sql: it is a pure
 // function from text to text, usable from handlers, feeds, mail and the CLI.
@@ -75,7 +84,8 @@ import (
 // MaxSourceBytes is the largest input that is parsed as Markdown. Larger
 // inputs are shown as plain text (see the package documentation). The limit
 // exists so that a mistake in a caller's own size limit cannot turn into
-// unbounded parser memory: goldmark's AST costs up to ~150 bytes per input byte.
+// unbounded parser memory: goldmark allocates up to a few hundred bytes per
+// input byte (about 0.5 GB, mostly short-lived, for 1 MiB of "[").
 const MaxSourceBytes = 1 << 20
 
 // rel is the rel attribute of every link in the output.
@@ -104,7 +114,8 @@ func newMarkdown() goldmark.Markdown {
 	p := parser.NewParser(
 		parser.WithBlockParsers(blocks...),
 		parser.WithInlineParsers(inlines...),
-		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+		// Reference definitions, tables, and cutting long paragraphs.
+		parser.WithParagraphTransformers(util.Prioritized(paragraphTransformer{}, 100)),
 		parser.WithASTTransformers(util.Prioritized(safetyTransformer{}, 1000)),
 		// Deliberately not WithAutoHeadingID or WithAttribute: users
 		// must not be able to set id or class attributes.
@@ -231,11 +242,16 @@ func writePlainHTML(buf *bytes.Buffer, src string) {
 	}
 }
 
-// cleanInput makes src valid UTF-8 and removes ASCII control characters
-// other than tab, LF and CR.
+// cleanInput makes src valid UTF-8, turns CRLF and CR line endings into LF
+// (so that the guard and goldmark agree on what a line is), and removes ASCII
+// control characters other than tab and LF.
 func cleanInput(src string) string {
 	if !utf8.ValidString(src) {
 		src = strings.ToValidUTF8(src, "\uFFFD")
+	}
+	if strings.IndexByte(src, '\r') >= 0 {
+		src = strings.ReplaceAll(src, "\r\n", "\n")
+		src = strings.ReplaceAll(src, "\r", "\n")
 	}
 	for i := 0; i < len(src); i++ {
 		if isDroppedControl(src[i]) {

@@ -63,6 +63,8 @@ var renderCases = []struct{ in, want string }{
 		"<p>AT&amp;T &lt; 5 &gt; 3 &#34;quoted&#34; &#39;single&#39;</p>\n"},
 	{"Tab\tand escaped \\*stars\\*",
 		"<p>Tab\tand escaped *stars*</p>\n"},
+	{"CRLF\r\nand CR\rline endings",
+		"<p>CRLF\nand CR\nline endings</p>\n"},
 	{"a\n\n\n\nb",
 		"<p>a</p>\n<p>b</p>\n"},
 	{"<b>bold?</b> <div>block</div>",

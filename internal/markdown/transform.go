@@ -176,19 +176,17 @@ func allowedURL(dest []byte) bool {
 	return false
 }
 
-// boundedTable is goldmark's GFM table extension with a budget on the number
-// of cells. Without it a header row of k cells followed by m one-character lines
-// makes k×m cells (the table pads every row to the header's width): a few
-// hundred kilobytes of input can become gigabytes of AST and HTML.
+// boundedTable is goldmark's GFM table extension without its paragraph
+// transformer, which paragraphTransformer runs, with a budget. Without the
+// budget a header row of k cells followed by m one-character lines makes k×m
+// cells (the table pads every row to the header's width): a few hundred
+// kilobytes of input can become gigabytes of AST and HTML.
 type boundedTable struct{}
 
 var tableCellsKey = parser.NewContextKey()
 
 func (boundedTable) Extend(m goldmark.Markdown) {
 	m.Parser().AddOptions(
-		parser.WithParagraphTransformers(
-			util.Prioritized(boundedTableTransformer{extension.NewTableParagraphTransformer()}, 200),
-		),
 		parser.WithASTTransformers(
 			util.Prioritized(extension.NewTableASTTransformer(), 0),
 		),
@@ -198,6 +196,50 @@ func (boundedTable) Extend(m goldmark.Markdown) {
 			extension.WithTableCellAlignMethod(extension.TableCellAlignAttribute),
 		), 500),
 	))
+}
+
+// maxParagraphLines is the most lines a paragraph keeps; longer ones are cut
+// into paragraphs of this many lines. goldmark looks up the text of a link
+// label, a reference or a title by scanning the paragraph's lines from the
+// last, so a paragraph of n lines with a "]" on each costs n² ("[a]\n"
+// repeated: 2.3 s for 256 KiB).
+const maxParagraphLines = 256
+
+// paragraphTransformer runs the paragraph transformers in order: reference
+// definitions, then tables (within the cell budget), then cutting what is
+// left into paragraphs of at most maxParagraphLines lines.
+type paragraphTransformer struct{}
+
+var tableTransformer = boundedTableTransformer{extension.NewTableParagraphTransformer()}
+
+func (paragraphTransformer) Transform(node *ast.Paragraph, reader text.Reader, pc parser.Context) {
+	parser.LinkReferenceParagraphTransformer.Transform(node, reader, pc)
+	if node.Parent() == nil {
+		return
+	}
+	tableTransformer.Transform(node, reader, pc)
+	if node.Parent() == nil {
+		return
+	}
+	lines := node.Lines()
+	if lines.Len() <= maxParagraphLines {
+		return
+	}
+	// Earlier chunks go before node, which keeps the last one: a setext
+	// heading underline after the paragraph then takes only that chunk.
+	source := reader.Source()
+	parent := node.Parent()
+	for start := 0; lines.Len()-start > maxParagraphLines; start += maxParagraphLines {
+		p := ast.NewParagraph()
+		for i := start; i < start+maxParagraphLines; i++ {
+			seg := lines.At(i)
+			p.Lines().Append(seg.TrimLeftSpace(source))
+		}
+		last := p.Lines().At(maxParagraphLines - 1)
+		p.Lines().Set(maxParagraphLines-1, last.TrimRightSpace(source))
+		parent.InsertBefore(parent, node, p)
+	}
+	lines.SetSliced((lines.Len()-1)/maxParagraphLines*maxParagraphLines, lines.Len())
 }
 
 type boundedTableTransformer struct {
