@@ -1,13 +1,16 @@
 package app_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/apptest"
 	"github.com/citypact/citypact/internal/dbtest"
+	"github.com/citypact/citypact/internal/directory"
 )
 
 // TestPublicPagesCachedByDataVersion: visitors' public pages are served from a cache with an
@@ -47,4 +50,26 @@ func TestPublicPagesCachedByDataVersion(t *testing.T) {
 			t.Error("a signed-in page came from the visitors' cache")
 		}
 	})
+}
+
+// TestDirectoryListsFollowChanges: the lists every directory page shows (networks, countries) are
+// kept under the data version, so a new network appears in the filter at once, for signed-in
+// readers as well as visitors.
+func TestDirectoryListsFollowChanges(t *testing.T) {
+	h := apptest.Start(t, dbtest.SQLite(t))
+	reader := h.Client(t)
+	reader.SignIn(h.Member.Email, apptest.Password)
+	if strings.Contains(reader.Get("/directory").Body, "New Alliance") {
+		t.Fatal("the network exists before it was made")
+	}
+	ctx := citypact.WithActor(context.Background(), citypact.Actor{Name: "test", Role: citypact.RoleAdmin})
+	n := directory.Organisation{Slug: "new-alliance", Kind: directory.KindNetwork, Name: "New Alliance", Country: "NP"}
+	n.Normalize()
+	if err := h.App.DB.CreateOrganisation(ctx, &n); err != nil {
+		t.Fatal(err)
+	}
+	page := reader.Get("/directory").Body
+	if !strings.Contains(page, `value="new-alliance"`) || !strings.Contains(page, `value="NP"`) {
+		t.Error("the new network or its country is missing from the directory's filters")
+	}
 }

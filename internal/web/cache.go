@@ -119,3 +119,43 @@ func (s *Server) cached(w http.ResponseWriter, r *http.Request, handler func(htt
 	e.serve(w, r)
 	return nil
 }
+
+// listMemo keeps a few lists every directory page shows — the networks for the filter, the
+// countries in use, the regions — under the data version, for signed-in readers too: reading them
+// cost more than the page's own query. A value is recomputed when the version moves.
+type listMemo struct {
+	mu      sync.Mutex
+	version int64
+	values  map[string]any
+}
+
+// memo returns the value of key under the current data version, computing it when absent.
+func memo[T any](ctx context.Context, s *Server, key string, compute func(context.Context) (T, error)) (T, error) {
+	var zero T
+	if s.Versions == nil {
+		return compute(ctx)
+	}
+	v, err := s.Versions.DataVersion(ctx)
+	if err != nil {
+		return zero, err
+	}
+	s.lists.mu.Lock()
+	if s.lists.version != v || s.lists.values == nil {
+		s.lists.version, s.lists.values = v, map[string]any{}
+	}
+	got, ok := s.lists.values[key]
+	s.lists.mu.Unlock()
+	if ok {
+		return got.(T), nil
+	}
+	val, err := compute(ctx)
+	if err != nil {
+		return zero, err
+	}
+	s.lists.mu.Lock()
+	if s.lists.version == v {
+		s.lists.values[key] = val
+	}
+	s.lists.mu.Unlock()
+	return val, nil
+}

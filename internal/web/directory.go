@@ -29,7 +29,7 @@ type regionSet struct {
 }
 
 func (s *Server) regions(ctx context.Context) (regionSet, error) {
-	list, err := s.Directory.Regions(ctx)
+	list, err := memo(ctx, s, "regions", s.Directory.Regions)
 	if err != nil {
 		return regionSet{}, err
 	}

@@ -52,7 +52,9 @@ func encodeQuery(dq view.DirectoryQuery) url.Values {
 }
 
 func (s *Server) networks(ctx context.Context) ([]directory.Organisation, error) {
-	return s.allOrganisations(ctx, directory.Filter{Kind: directory.KindNetwork}, maxListed)
+	return memo(ctx, s, "networks", func(ctx context.Context) ([]directory.Organisation, error) {
+		return s.allOrganisations(ctx, directory.Filter{Kind: directory.KindNetwork}, maxListed)
+	})
 }
 
 // directoryList serves GET /directory: filters in the URL, a page of results.
@@ -76,7 +78,7 @@ func (s *Server) directoryList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	// The country select offers the countries organisations are in.
-	countries, err := s.Directory.Countries(ctx)
+	countries, err := memo(ctx, s, "countries", s.Directory.Countries)
 	if err != nil {
 		return err
 	}

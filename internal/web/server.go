@@ -42,6 +42,7 @@ type Server struct {
 	Deps
 	unmatched *httpx.MethodIndex
 	cache     *pageCache
+	lists     listMemo
 }
 
 // New returns a Server.
