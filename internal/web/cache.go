@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/citypact/citypact/internal/markdown"
 )
 
 // Versioner tells the version of the stored data; every change makes it grow.
@@ -158,4 +160,40 @@ func memo[T any](ctx context.Context, s *Server, key string, compute func(contex
 	}
 	s.lists.mu.Unlock()
 	return val, nil
+}
+
+// renderedMarkdown keeps the HTML of Markdown texts already rendered, keyed by a hash of the text:
+// rendering and sanitising costs about half a millisecond per description, and the same few
+// descriptions are shown over and over. Bounded by clearing when full.
+var renderedMarkdown = struct {
+	sync.RWMutex
+	m map[string]string
+}{m: map[string]string{}}
+
+// maxRenderedMarkdown bounds the memo: descriptions are at most 20,000 characters, so its worst
+// case stays in the tens of megabytes.
+const maxRenderedMarkdown = 1024
+
+// renderMarkdown is markdown.Render through that memo.
+func renderMarkdown(src string) string {
+	if src == "" {
+		return ""
+	}
+	h := fnv.New128a()
+	h.Write([]byte(src))
+	key := string(h.Sum(nil))
+	renderedMarkdown.RLock()
+	html, ok := renderedMarkdown.m[key]
+	renderedMarkdown.RUnlock()
+	if ok {
+		return html
+	}
+	html = markdown.Render(src)
+	renderedMarkdown.Lock()
+	if len(renderedMarkdown.m) >= maxRenderedMarkdown {
+		clear(renderedMarkdown.m)
+	}
+	renderedMarkdown.m[key] = html
+	renderedMarkdown.Unlock()
+	return html
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/directory"
-	"github.com/citypact/citypact/internal/markdown"
 	"github.com/citypact/citypact/internal/web/view"
 )
 
@@ -32,7 +31,7 @@ func entryRows(r *http.Request, entries []directory.TimelineEntry, rs regionSet,
 		row := view.EntryRow{ID: e.ID, Date: formatDate(tr, e.Date), ISODate: isoDate(e.Date), Kind: e.Kind, Title: e.Title, Links: e.Links,
 			CanDelete: deletable && a.SignedIn() && directory.CanChangeEntry(a, e) == nil}
 		if e.Description != "" {
-			row.DescriptionHTML = markdown.Render(e.Description)
+			row.DescriptionHTML = renderMarkdown(e.Description)
 		}
 		for _, p := range e.PartyOrgs {
 			row.Parties = append(row.Parties, orgRef(r, p, rs))
@@ -97,7 +96,7 @@ func (s *Server) orgShow(w http.ResponseWriter, r *http.Request) error {
 		p.Location = strconv.FormatFloat(o.Lat, 'f', -1, 64) + ", " + strconv.FormatFloat(o.Lon, 'f', -1, 64)
 	}
 	if o.Description != "" {
-		p.DescriptionHTML = markdown.Render(o.Description)
+		p.DescriptionHTML = renderMarkdown(o.Description)
 	}
 	p.Ties = tieRows(r, ties, rs, a)
 	for _, m := range memberships {
