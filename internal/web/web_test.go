@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/citypact/citypact/internal/markdown"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -51,5 +52,19 @@ func TestAssets(t *testing.T) {
 	a.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/static/app.css", nil))
 	if w.Code != http.StatusNotFound {
 		t.Errorf("unhashed name served: %d", w.Code)
+	}
+}
+
+func TestRenderMarkdownMemo(t *testing.T) {
+	for _, src := range []string{"", "**서울**", "**臺北**", "<script>x</script>[a](javascript:alert(1))"} {
+		want := markdown.Render(src)
+		if src == "" {
+			want = ""
+		}
+		for range 2 {
+			if got := renderMarkdown(src); got != want {
+				t.Errorf("renderMarkdown(%q) = %q, want %q", src, got, want)
+			}
+		}
 	}
 }
