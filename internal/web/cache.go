@@ -17,6 +17,21 @@ type Versioner interface {
 	DataVersion(ctx context.Context) (int64, error)
 }
 
+// dataVersion reads the data version once per request: the page cache and each memoised list of a
+// page ask for it, and one read serves them all. (A hub where nothing has changed yet has version
+// 0, which is simply read again.)
+func (s *Server) dataVersion(ctx context.Context) (int64, error) {
+	st, _ := ctx.Value(requestKey{}).(*request)
+	if st != nil && st.version > 0 {
+		return st.version, nil
+	}
+	v, err := s.Versions.DataVersion(ctx)
+	if err == nil && st != nil {
+		st.version = v
+	}
+	return v, err
+}
+
 // pageCache keeps rendered public pages for visitors, keyed by language and URL, each valid for
 // the data version it was rendered under. Directory pages cost milliseconds of queries and are
 // read far more than written; a cached page costs one indexed read of the version. Entries of an
@@ -95,7 +110,7 @@ func (e *cachedPage) serve(w http.ResponseWriter, r *http.Request) {
 // cached answers a public route for a visitor from the cache, or runs the handler and keeps its
 // answer when it is a 200. It returns the handler's error untouched.
 func (s *Server) cached(w http.ResponseWriter, r *http.Request, handler func(http.ResponseWriter, *http.Request) error) error {
-	version, err := s.Versions.DataVersion(r.Context())
+	version, err := s.dataVersion(r.Context())
 	if err != nil {
 		return err
 	}
@@ -137,7 +152,7 @@ func memo[T any](ctx context.Context, s *Server, key string, compute func(contex
 	if s.Versions == nil {
 		return compute(ctx)
 	}
-	v, err := s.Versions.DataVersion(ctx)
+	v, err := s.dataVersion(ctx)
 	if err != nil {
 		return zero, err
 	}

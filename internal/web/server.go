@@ -60,7 +60,8 @@ type request struct {
 	secret  string // the session cookie's value
 	tr      *i18n.Translator
 	flash   string
-	enrol   bool // an admin who must enrol TOTP before anything else
+	enrol   bool  // an admin who must enrol TOTP before anything else
+	version int64 // the data version, once read (see dataVersion)
 }
 
 type requestKey struct{}
