@@ -57,7 +57,7 @@ func (db *DB) ImportOrganisations(ctx context.Context, orgs []directory.Organisa
 						return err
 					}
 				}
-				if err := audit.add("organisation.create", "organisation", o.ID, nil, &o); err != nil {
+				if err := audit.add("organisation.create", "organisation", o.ID, nil, auditOfOrg(o)); err != nil {
 					return err
 				}
 				created++
@@ -71,7 +71,7 @@ func (db *DB) ImportOrganisations(ctx context.Context, orgs []directory.Organisa
 			if err := w.save(ctx, &o); err != nil {
 				return err
 			}
-			if err := audit.add("organisation.update", "organisation", o.ID, before, &o); err != nil {
+			if err := audit.add("organisation.update", "organisation", o.ID, auditOfOrg(before), auditOfOrg(o)); err != nil {
 				return err
 			}
 			updated++

@@ -192,7 +192,7 @@ func (db *DB) CreateOrganisation(ctx context.Context, o *directory.Organisation)
 		if err := w.create(ctx, o); err != nil {
 			return err
 		}
-		return db.writeAudit(ctx, tx, "organisation.create", "organisation", o.ID, nil, o)
+		return db.writeAudit(ctx, tx, "organisation.create", "organisation", o.ID, nil, auditOfOrg(*o))
 	})
 }
 
@@ -210,7 +210,7 @@ func (db *DB) UpdateOrganisation(ctx context.Context, o *directory.Organisation)
 		if err := w.save(ctx, o); err != nil {
 			return err
 		}
-		return db.writeAudit(ctx, tx, "organisation.update", "organisation", o.ID, before, o)
+		return db.writeAudit(ctx, tx, "organisation.update", "organisation", o.ID, auditOfOrg(before), auditOfOrg(*o))
 	})
 }
 
@@ -231,7 +231,7 @@ func (db *DB) DeleteOrganisation(ctx context.Context, id int64) (err error) {
 		if err != nil {
 			return err
 		}
-		return db.writeAudit(ctx, tx, "organisation.delete", "organisation", id, before, nil)
+		return db.writeAudit(ctx, tx, "organisation.delete", "organisation", id, auditOfOrg(before), nil)
 	})
 }
 
@@ -371,4 +371,39 @@ func placeholders(from, n int) string {
 func (db *DB) Countries(ctx context.Context) (_ []string, err error) {
 	defer citypact.Wrap(&err, "store.Countries")
 	return queryStrings(ctx, db.r, `SELECT DISTINCT country FROM organisations WHERE country <> '' ORDER BY country`)
+}
+
+// orgAudit is what the audit log keeps of an organisation, in the same snake_case as every other
+// audited record.
+type orgAudit struct {
+	Slug             string            `json:"slug"`
+	Kind             string            `json:"kind"`
+	Names            map[string]string `json:"names"`
+	Original         string            `json:"original_lang"`
+	Country          string            `json:"country,omitempty"`
+	Region           string            `json:"region,omitempty"`
+	Population       int64             `json:"population,omitempty"`
+	PopulationYear   int               `json:"population_year,omitempty"`
+	PopulationSource string            `json:"population_source,omitempty"`
+	Lat              *float64          `json:"lat,omitempty"`
+	Lon              *float64          `json:"lon,omitempty"`
+	Website          string            `json:"website,omitempty"`
+	Description      string            `json:"description,omitempty"`
+	Source           string            `json:"source,omitempty"`
+}
+
+func auditOfOrg(o directory.Organisation) orgAudit {
+	a := orgAudit{Slug: o.Slug, Kind: string(o.Kind), Names: make(map[string]string, len(o.Names)), Country: o.Country,
+		Region: o.Region, Population: o.Population, PopulationYear: o.PopulationYear, PopulationSource: o.PopulationSource,
+		Website: o.Website, Description: o.Description, Source: o.Source}
+	for _, n := range o.Names {
+		a.Names[n.Lang] = n.Text
+		if n.Original {
+			a.Original = n.Lang
+		}
+	}
+	if o.HasLocation {
+		a.Lat, a.Lon = &o.Lat, &o.Lon
+	}
+	return a
 }
