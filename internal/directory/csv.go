@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"io"
 	"math"
 	"slices"
@@ -38,53 +37,16 @@ var CSVColumns = []string{"slug", "kind", "name_en", "name_ko", "name_zh_tw", "n
 // csvNameColumns maps the name columns to their language tags.
 var csvNameColumns = []struct{ col, lang string }{{"name_en", "en"}, {"name_ko", "ko"}, {"name_zh_tw", "zh-TW"}, {"name_ja", "ja"}}
 
-// Limits of one import.
-const (
-	MaxImportRows     = 50_000
-	MaxImportProblems = 100
+// MaxImportRows limits one import.
+const MaxImportRows = 50_000
+
+// MaxImportProblems, Problem and ImportError are the hub's one way to report a bad import file.
+const MaxImportProblems = citypact.MaxImportProblems
+
+type (
+	Problem     = citypact.Problem
+	ImportError = citypact.ImportError
 )
-
-// Problem is one thing wrong in an import file: where and what. Line is the 1-based line the
-// field starts on; Column the 1-based number of the field in its row (for a quoting mistake,
-// which has no field, the 1-based position of the character in the line). Key and Args are the
-// i18n message, for surfaces that speak the reader's language; Message is it in English.
-type Problem struct {
-	Line, Column int
-	Field        string // the column's name; empty for a problem of the row or the file
-	Key          string
-	Args         []string
-	Message      string
-}
-
-// ImportError lists what is wrong with an import file: at most MaxImportProblems problems, in file
-// order; Truncated says there were more.
-type ImportError struct {
-	File      string
-	Problems  []Problem
-	Truncated bool
-}
-
-// Lines returns each problem as "file:line:column: field: message" (without "field: " when the
-// problem is not about one column), as compilers do, so that editors can jump to it.
-func (e *ImportError) Lines() []string {
-	out := make([]string, len(e.Problems))
-	for i, p := range e.Problems {
-		field := ""
-		if p.Field != "" {
-			field = p.Field + ": "
-		}
-		out[i] = fmt.Sprintf("%s:%d:%d: %s%s", e.File, p.Line, p.Column, field, p.Message)
-	}
-	return out
-}
-
-func (e *ImportError) Error() string {
-	s := strings.Join(e.Lines(), "\n")
-	if e.Truncated {
-		s += fmt.Sprintf("\n%s: more than %d problems; the rest are not listed", e.File, MaxImportProblems)
-	}
-	return s
-}
 
 // errTooManyProblems stops reading once the list is full.
 var errTooManyProblems = errors.New("too many problems")
