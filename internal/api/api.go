@@ -5,6 +5,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -13,10 +14,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/account"
 	"github.com/citypact/citypact/internal/audit"
+	"github.com/citypact/citypact/internal/cases"
 	"github.com/citypact/citypact/internal/directory"
 	"github.com/citypact/citypact/internal/httpx"
 	"github.com/citypact/citypact/internal/i18n"
@@ -27,13 +30,23 @@ type Deps struct {
 	Accounts  *account.Service
 	Directory directory.Store
 	Audit     audit.Reader
-	Log       *slog.Logger
+	Cases     cases.Store
+	// Version tells the version of the stored data, which grows with every change; public
+	// series are cached and tagged by it. Nil: nothing is cached.
+	Version func(ctx context.Context) (int64, error)
+	// Now is the clock sources' staleness is judged by; nil: time.Now.
+	Now func() time.Time
+	// Limiter bounds the series computed at once (nil: no bound); answers from the cache do
+	// not wait for it.
+	Limiter *httpx.Limiter
+	Log     *slog.Logger
 }
 
 // Server serves /api/v1.
 type Server struct {
 	Deps
-	unmatched *httpx.MethodIndex
+	unmatched   *httpx.MethodIndex
+	seriesCache seriesCache
 }
 
 // New returns a Server.
@@ -80,6 +93,19 @@ func (s *Server) Routes() []httpx.Route {
 		r(post, "/organisations/{slug}/timeline", E, s.timelineCreate),
 		r(get, "/regions", V, s.regionsList),
 		r(get, "/audit", A, s.auditList),
+		// Daily updates: public to read; editors push their own organisation's areas and add
+		// column mappings, checked per area and mapping through cases.Can….
+		r(get, "/areas", V, s.areasList),
+		r(get, "/areas/{code}", V, s.areaShow),
+		r(get, "/areas/{code}/series", V, s.seriesJSON),
+		r(get, "/areas/{code}/series.csv", V, s.seriesCSV),
+		r(get, "/sources", V, s.sourcesList),
+		r(get, "/sources/{key}", V, s.sourceShow),
+		r(post, "/observations", E, s.observationsPush),
+		r(post, "/imports", E, s.importCreate),
+		r(get, "/mappings", V, s.mappingsList),
+		r(get, "/mappings/{name}", V, s.mappingShow),
+		r(put, "/mappings/{name}", E, s.mappingPut),
 		// Unknown paths and wrong methods answer in problem+json too.
 		{Method: "", Pattern: "/api/", Role: V, Surface: httpx.API, Handler: s.unmatched.NotFound},
 	}

@@ -100,9 +100,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		db.Close()
 		return nil, err
 	}
-	a.web = web.New(web.Deps{Accounts: a.Accounts, Directory: db, Audit: db, Assets: assets, Log: log,
-		SecureCookies: cfg.TLS(), BehindProxy: cfg.BehindProxy, Demo: isDemo, Versions: db})
-	a.api = api.New(api.Deps{Accounts: a.Accounts, Directory: db, Audit: db, Log: log})
+	// One bound for the heavy handlers of both surfaces: they share the database. Twice the
+	// processors keeps every core busy while a request waits on I/O.
+	limiter := httpx.NewLimiter(2 * runtime.GOMAXPROCS(0))
+	a.web = web.New(web.Deps{Accounts: a.Accounts, Directory: db, Cases: db, Settings: db, Audit: db, Assets: assets, Log: log,
+		SecureCookies: cfg.TLS(), BehindProxy: cfg.BehindProxy, Demo: isDemo, Versions: db, Limiter: limiter})
+	a.api = api.New(api.Deps{Accounts: a.Accounts, Directory: db, Audit: db, Cases: db, Version: db.DataVersion, Limiter: limiter, Log: log})
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Handler = a.handler()
 	return a, nil
@@ -146,7 +149,7 @@ func (a *App) handler() http.Handler {
 	return httpx.Chain(mux,
 		httpx.Observe(a.Log, httpx.NewMetrics(a.registry)),
 		httpx.SecurityHeaders(a.Config.TLS()),
-		httpx.LimitBody(a.Config.MaxBodyBytes),
+		httpx.LimitBody(a.Config.MaxBodyBytes, map[string]int64{"/imports": a.Config.MaxUpload, "/api/v1/imports": a.Config.MaxUpload}),
 		cop.Handler,
 	)
 }
@@ -235,8 +238,12 @@ func seedDemo(ctx context.Context, db *store.DB, log *slog.Logger) error {
 		log.Info("demo: the database already has organisations; not seeding")
 		return nil
 	}
-	sum, err := demo.Seed(citypact.WithActor(ctx, citypact.Actor{Name: "demo", Role: citypact.RoleAdmin}), db)
+	ctx = citypact.WithActor(ctx, citypact.Actor{Name: "demo", Role: citypact.RoleAdmin})
+	sum, err := demo.Seed(ctx, db)
 	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if err := demo.SeedCases(ctx, db, db, db); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
 	log.Info("demo hub seeded", "organisations", sum.Organisations, "memberships", sum.Memberships, "entries", sum.Entries)

@@ -18,7 +18,7 @@ func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
 
 // concrete fills a route pattern's wildcards with values that exist or plausibly could.
 func concrete(pattern string) string {
-	r := strings.NewReplacer("{$}", "", "{id}", "999999", "{slug}", "seoul", "{file}", "app.css")
+	r := strings.NewReplacer("{$}", "", "{id}", "999999", "{slug}", "seoul", "{file}", "app.css", "{code}", "seoul", "{key}", "owid", "{name}", "no-such-mapping")
 	p := r.Replace(pattern)
 	if strings.HasSuffix(pattern, "/") && pattern != "/" {
 		p += "no-such-page"

@@ -4,9 +4,11 @@
 package apptest
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -198,6 +200,31 @@ func (c *Client) PostForm(path string, v url.Values) *Response {
 	c.t.Helper()
 	req := c.Request(http.MethodPost, path, strings.NewReader(v.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return c.Do(req)
+}
+
+// PostFile posts a multipart form with one file, as a browser's upload form does.
+func (c *Client) PostFile(path, field, filename string, content []byte, v url.Values) *Response {
+	c.t.Helper()
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, vs := range v {
+		for _, x := range vs {
+			if err := mw.WriteField(k, x); err != nil {
+				c.t.Fatal(err)
+			}
+		}
+	}
+	fw, err := mw.CreateFormFile(field, filename)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	fw.Write(content)
+	if err := mw.Close(); err != nil {
+		c.t.Fatal(err)
+	}
+	req := c.Request(http.MethodPost, path, &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
 	return c.Do(req)
 }
 

@@ -198,19 +198,19 @@ func (a *Area) Validate() error {
 	switch a.Kind {
 	case AreaCountry, AreaCity, AreaAggregate:
 	default:
-		fs = append(fs, citypact.FieldError{Field: "kind", Key: "form.invalid_choice"})
+		fs = append(fs, citypact.FieldError{Field: "kind", Key: "field.choice"})
 	}
 	if a.Name == "" || len(a.Name) > 200 {
-		fs = append(fs, citypact.FieldError{Field: "name", Key: "form.required"})
+		fs = append(fs, citypact.FieldError{Field: "name", Key: "field.required"})
 	}
 	if a.Population < 0 || a.Population > 10_000_000_000 {
-		fs = append(fs, citypact.FieldError{Field: "population", Key: "form.invalid_number"})
+		fs = append(fs, citypact.FieldError{Field: "population", Key: "field.invalid"})
 	}
 	if a.Population > 0 && (a.PopulationYear < 1900 || a.PopulationYear > 2200) {
-		fs = append(fs, citypact.FieldError{Field: "population_year", Key: "form.invalid_number"})
+		fs = append(fs, citypact.FieldError{Field: "population_year", Key: "field.invalid"})
 	}
 	if len(a.PopulationSource) > 500 {
-		fs = append(fs, citypact.FieldError{Field: "population_source", Key: "form.too_long"})
+		fs = append(fs, citypact.FieldError{Field: "population_source", Key: "field.too_long", Args: []string{"max", "500"}})
 	}
 	if len(fs) > 0 {
 		return citypact.Invalid(fs...)
@@ -261,19 +261,19 @@ func (s *Source) Validate() error {
 		fs = append(fs, citypact.FieldError{Field: "key", Key: "cases.source_key_invalid"})
 	}
 	if s.Name == "" || len(s.Name) > 200 {
-		fs = append(fs, citypact.FieldError{Field: "name", Key: "form.required"})
+		fs = append(fs, citypact.FieldError{Field: "name", Key: "field.required"})
 	}
 	if s.URL != "" && (len(s.URL) > 500 || !(strings.HasPrefix(s.URL, "https://") || strings.HasPrefix(s.URL, "http://"))) {
-		fs = append(fs, citypact.FieldError{Field: "url", Key: "form.invalid_url"})
+		fs = append(fs, citypact.FieldError{Field: "url", Key: "url.invalid"})
 	}
 	if len(s.Licence) > 200 {
-		fs = append(fs, citypact.FieldError{Field: "licence", Key: "form.too_long"})
+		fs = append(fs, citypact.FieldError{Field: "licence", Key: "field.too_long", Args: []string{"max", "200"}})
 	}
 	if len(s.Attribution) > 1000 {
-		fs = append(fs, citypact.FieldError{Field: "attribution", Key: "form.too_long"})
+		fs = append(fs, citypact.FieldError{Field: "attribution", Key: "field.too_long", Args: []string{"max", "1000"}})
 	}
 	if s.Interval < 0 || s.Interval > 366*24*time.Hour {
-		fs = append(fs, citypact.FieldError{Field: "interval", Key: "form.invalid_number"})
+		fs = append(fs, citypact.FieldError{Field: "interval", Key: "field.invalid"})
 	}
 	if len(fs) > 0 {
 		return citypact.Invalid(fs...)
@@ -301,12 +301,12 @@ type Import struct {
 // Revision is a value a source later corrected: what an area-day held before an import changed
 // it, with the import that had written it (which gives its date and source).
 type Revision struct {
-	AreaID    int64
-	SourceID  int64
-	Day       Day
-	Values    Values
-	ImportID  int64 // the import that wrote these values
-	Replaced  time.Time
+	AreaID     int64
+	SourceID   int64
+	Day        Day
+	Values     Values
+	ImportID   int64 // the import that wrote these values
+	Replaced   time.Time
 	ReplacedBy int64 // the import that changed them
 }
 
@@ -393,6 +393,18 @@ type Reader interface {
 	Problems() []citypact.Problem
 	// Skipped counts rows the format leaves out on purpose (period totals, rows without a code).
 	Skipped() int
+	// Truncated reports whether there were more problems than Problems lists
+	// (citypact.MaxImportProblems); the rest are only counted.
+	Truncated() bool
+}
+
+// AreaHinter is implemented by readers of files that describe their areas (OWID names its
+// locations and gives their population; JHU names its countries), so that an import allowed to
+// create countries can create them on first sight. AreaHint returns Code, Kind, Name, Country
+// and, when the file has it, Population with its year and source, for any area code the reader
+// has returned so far.
+type AreaHinter interface {
+	AreaHint(code string) (Area, bool)
 }
 
 // CanImport: editors and admins import; what they may write is checked per area by CanWrite.

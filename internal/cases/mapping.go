@@ -1,6 +1,16 @@
 package cases
 
-import "time"
+import (
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	_ "time/tzdata" // mappings name IANA zones, which must load on any machine
+
+	"github.com/citypact/citypact"
+)
 
 // Mapping is a saved description of a file format the hub has no parser for: which column holds
 // the date and in which layout, which the area, which the metrics. With it the Seoul, Taiwan and
@@ -67,4 +77,159 @@ type AreaColumn struct {
 type MetricColumn struct {
 	Column string `json:"column"`
 	Metric string `json:"metric"` // a metric key: "new_cases", "total_cases", …
+}
+
+var mappingNameRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+// Validate checks a mapping before it is stored: its name and source key are short names
+// ("readr-taiwan-county"), and its spec is valid (errors about the spec name its fields
+// "spec.date.layout" and so on).
+func (m *Mapping) Validate() error {
+	var fs []citypact.FieldError
+	if len(m.Name) > 64 || !mappingNameRE.MatchString(m.Name) {
+		fs = append(fs, citypact.FieldError{Field: "name", Key: "cases.problem.mapping_name"})
+	}
+	if len(m.Source) > 64 || !mappingNameRE.MatchString(m.Source) {
+		fs = append(fs, citypact.FieldError{Field: "source", Key: "cases.problem.mapping_name"})
+	}
+	for _, f := range citypact.FieldsOf(m.Spec.Validate()) {
+		f.Field = "spec." + f.Field
+		fs = append(fs, f)
+	}
+	if len(fs) > 0 {
+		return citypact.Invalid(fs...)
+	}
+	return nil
+}
+
+// Validate checks a spec: it returns a citypact.Invalid error whose fields are JSON paths into
+// the spec ("date.layout", "metrics[1].metric", "area_columns.臺北市").
+func (s *MappingSpec) Validate() error {
+	var fs []citypact.FieldError
+	bad := func(field, key string, args ...string) {
+		fs = append(fs, citypact.FieldError{Field: field, Key: key, Args: args})
+	}
+	switch s.Format {
+	case "csv":
+		if s.Records != "" {
+			bad("records", "cases.problem.mapping_records_csv")
+		}
+	case "json":
+		if s.Records != "" && slices.Contains(strings.Split(s.Records, "."), "") {
+			bad("records", "field.invalid")
+		}
+	default:
+		bad("format", "field.choice")
+	}
+	if strings.TrimSpace(s.Date.Column) == "" {
+		bad("date.column", "field.required")
+	}
+	switch {
+	case s.Date.Layout == "":
+		bad("date.layout", "field.required")
+	case !validLayout(s.Date.Layout):
+		bad("date.layout", "cases.problem.mapping_layout", "layout", s.Date.Layout)
+	}
+	if s.Date.TimeZone != "" {
+		if _, err := time.LoadLocation(s.Date.TimeZone); err != nil {
+			bad("date.time_zone", "cases.problem.mapping_time_zone", "zone", s.Date.TimeZone)
+		}
+	}
+	if s.Date.Skip != "" {
+		if _, err := regexp.Compile(s.Date.Skip); err != nil {
+			bad("date.skip", "cases.problem.mapping_skip", "error", err.Error())
+		}
+	}
+
+	wide := len(s.AreaColumns) > 0
+	if n := btoi(s.Area.Code != "") + btoi(s.Area.Column != "") + btoi(wide); n != 1 {
+		bad("area", "cases.problem.mapping_area")
+	}
+	if s.Area.Code != "" && !ValidAreaCode(s.Area.Code) {
+		bad("area.code", "cases.problem.area_invalid", "value", s.Area.Code)
+	}
+	for _, k := range slices.Sorted(maps.Keys(s.Area.Codes)) {
+		if !ValidAreaCode(s.Area.Codes[k]) {
+			bad("area.codes."+k, "cases.problem.area_invalid", "value", s.Area.Codes[k])
+		}
+	}
+	if len(s.Area.Codes) > 0 && s.Area.Column == "" {
+		bad("area.codes", "cases.problem.mapping_codes")
+	}
+	switch s.Area.Unlisted {
+	case "", "skip":
+	default:
+		bad("area.unlisted", "field.choice")
+	}
+	if wide {
+		for _, k := range slices.Sorted(maps.Keys(s.AreaColumns)) {
+			if strings.TrimSpace(k) == "" {
+				bad("area_columns", "field.invalid")
+			} else if !ValidAreaCode(s.AreaColumns[k]) {
+				bad("area_columns."+k, "cases.problem.area_invalid", "value", s.AreaColumns[k])
+			}
+		}
+		if _, ok := ParseMetric(s.WideMetric); !ok {
+			bad("wide_metric", "cases.problem.metric_unknown", "metric", s.WideMetric, "metrics", metricList())
+		}
+		if len(s.Metrics) > 0 {
+			bad("metrics", "cases.problem.mapping_wide_metrics")
+		}
+	} else {
+		if s.WideMetric != "" {
+			bad("wide_metric", "cases.problem.mapping_long_wide_metric")
+		}
+		if len(s.Metrics) == 0 {
+			bad("metrics", "field.required")
+		}
+		seen := map[Metric]bool{}
+		for i, mc := range s.Metrics {
+			if strings.TrimSpace(mc.Column) == "" {
+				bad(fmt.Sprintf("metrics[%d].column", i), "field.required")
+			}
+			m, ok := ParseMetric(mc.Metric)
+			switch {
+			case !ok:
+				bad(fmt.Sprintf("metrics[%d].metric", i), "cases.problem.metric_unknown", "metric", mc.Metric, "metrics", metricList())
+			case seen[m]:
+				bad(fmt.Sprintf("metrics[%d].metric", i), "cases.problem.mapping_metric_twice", "metric", mc.Metric)
+			}
+			seen[m] = true
+		}
+	}
+	if len(fs) > 0 {
+		return citypact.Invalid(fs...)
+	}
+	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// metricList names the metrics for messages.
+func metricList() string {
+	return strings.Join(metricKeys[:], ", ")
+}
+
+// layoutProbe is a time whose every element differs, so that a layout that leaves out the year,
+// month or day does not read it back.
+var layoutProbe = time.Date(2021, 11, 23, 13, 14, 15, 0, time.UTC)
+
+// validLayout reports whether a date layout is "iso", "rfc3339", or a Go layout with a year, a
+// month and a day.
+func validLayout(layout string) bool {
+	switch layout {
+	case "iso", "rfc3339":
+		return true
+	}
+	t, err := time.Parse(layout, layoutProbe.Format(layout))
+	if err != nil {
+		return false
+	}
+	y, m, d := t.Date()
+	return y == 2021 && m == 11 && d == 23
 }

@@ -43,7 +43,9 @@ func commandTable() map[string]command {
 		"restore": {"replace the database with a backup", restore},
 		"version": {"print the version", version},
 		"org":     {"add and list organisations", org},
-		"import":  {"import directory FILE.csv: create or update organisations in bulk", importCmd},
+		"import":  {"import directory FILE.csv | import cases FILE…: organisations or daily series in bulk", importCmd},
+		"mapping": {"save and list column mappings for importing daily series", mappingCmd},
+		"source":  {"save and list the sources of daily series", sourceCmd},
 		"seed":    {"seed demo: build the demo hub from the reference documents", seed},
 		"help":    {"explain the commands", help},
 	}
@@ -119,6 +121,21 @@ func newFlags(env Env, name, usage string) *flag.FlagSet {
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// parseMixed parses flags that may come before, between or after the positional arguments
+// ("import cases a.csv --partial b.csv"), and returns the positional ones.
+func parseMixed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var rest []string
+	for {
+		if err := parse(fs, args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return rest, nil
+		}
+		rest, args = append(rest, fs.Arg(0)), fs.Args()[1:]
+	}
 }
 
 func parse(fs *flag.FlagSet, args []string) error {

@@ -13,12 +13,19 @@ import (
 )
 
 const importUsage = `import directory [--database URL] [--dry-run] FILE.csv
+       import cases [--database URL] [--format owid|jhu] [--mapping NAME] [--source KEY] [--partial] FILE…
 
-Reads organisations in the directory's CSV format (as GET /api/v1/organisations.csv writes it;
+import directory reads organisations in the directory's CSV format (as GET /api/v1/organisations.csv writes it;
 "-" reads standard input) and creates or updates them by slug, all in one transaction. Any
-problem in the file is listed as FILE:LINE:COLUMN and nothing is imported.`
+problem in the file is listed as FILE:LINE:COLUMN and nothing is imported.
 
-// importCmd dispatches on what is imported: "directory" now, "cases" later.
+import cases reads daily epidemic series: Our World in Data's long CSV, JHU CSSE's wide time
+series (the format is detected from the header when --format is not given), or any CSV or JSON
+file through a saved column mapping (see 'citypact mapping'). Each file is one transaction: a
+file with any problem imports nothing unless --partial is given, which stores its valid rows.
+Importing a file again changes nothing; changed values are kept as corrections.`
+
+// importCmd dispatches on what is imported.
 func importCmd(ctx context.Context, env Env, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprintf(env.Stderr, "Usage: citypact %s\n", importUsage)
@@ -27,6 +34,8 @@ func importCmd(ctx context.Context, env Env, args []string) error {
 	switch args[0] {
 	case "directory":
 		return importDirectory(ctx, env, args[1:])
+	case "cases":
+		return importCases(ctx, env, args[1:])
 	case "-h", "-help", "--help":
 		fmt.Fprintf(env.Stderr, "Usage: citypact %s\n", importUsage)
 		return nil
@@ -40,15 +49,9 @@ func importDirectory(ctx context.Context, env Env, args []string) error {
 	dsn := databaseFlag(fs, env)
 	dryRun := fs.Bool("dry-run", false, "check the file against the database's regions, import nothing")
 	// Flags may come before or after the file.
-	var files []string
-	for {
-		if err := parse(fs, args); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files, args = append(files, fs.Arg(0)), fs.Args()[1:]
+	files, err := parseMixed(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(files) != 1 {
 		fs.Usage()

@@ -23,8 +23,12 @@ func seed(ctx context.Context, env Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	sum, err := demo.Seed(citypact.WithActor(ctx, citypact.Actor{Name: "demo", Role: citypact.RoleAdmin}), db)
+	ctx = citypact.WithActor(ctx, citypact.Actor{Name: "demo", Role: citypact.RoleAdmin})
+	sum, err := demo.Seed(ctx, db)
 	if err != nil {
+		return err
+	}
+	if err := demo.SeedCases(ctx, db, db, db); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "demo hub: %d organisations, %d memberships, %d ties, %d contacts, %d timeline entries added\n",

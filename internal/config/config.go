@@ -24,6 +24,7 @@ type Config struct {
 	TLSKey        string        //
 	BehindProxy   bool          // trust the last X-Forwarded-For hop and X-Forwarded-Proto
 	MaxBodyBytes  int64         // request body limit
+	MaxUpload     int64         // request body limit of file uploads (imports)
 	LogLevel      slog.Level    //
 	ShutdownGrace time.Duration // how long in-flight requests get on SIGTERM
 	MetricsToken  string        // when set, /metrics needs "Authorization: Bearer TOKEN"
@@ -38,6 +39,7 @@ func Default() Config {
 		Addr:          "127.0.0.1:8080",
 		Database:      "sqlite:./data/citypact.db",
 		MaxBodyBytes:  1 << 20,
+		MaxUpload:     256 << 20,
 		LogLevel:      slog.LevelInfo,
 		ShutdownGrace: 20 * time.Second,
 	}
@@ -66,6 +68,7 @@ func (c *Config) Bind(fs *flag.FlagSet, getenv func(string) string) {
 	c.boolVar(fs, &c.Demo, "demo", env("CITYPACT_DEMO", ""), "seed the demo hub into an empty database (CITYPACT_DEMO)")
 	c.boolVar(fs, &c.BehindProxy, "behind-proxy", env("CITYPACT_BEHIND_PROXY", ""), "trust X-Forwarded-For/-Proto from a reverse proxy (CITYPACT_BEHIND_PROXY)")
 	c.varFromEnv(fs, &byteSize{&c.MaxBodyBytes}, "max-body", "CITYPACT_MAX_BODY", getenv, "request body `limit`, e.g. 1MiB (CITYPACT_MAX_BODY)")
+	c.varFromEnv(fs, &byteSize{&c.MaxUpload}, "max-upload", "CITYPACT_MAX_UPLOAD", getenv, "upload `limit` for imported files, e.g. 256MiB (CITYPACT_MAX_UPLOAD)")
 	c.varFromEnv(fs, &levelFlag{&c.LogLevel}, "log-level", "CITYPACT_LOG_LEVEL", getenv, "`level`: debug, info, warn, error (CITYPACT_LOG_LEVEL)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", c.ShutdownGrace, "time in-flight requests get to finish on SIGTERM")
 }
@@ -127,6 +130,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxBodyBytes < 1024 || c.MaxBodyBytes > 1<<30 {
 		errs = append(errs, "max-body: must be between 1KiB and 1GiB")
+	}
+	if c.MaxUpload < c.MaxBodyBytes || c.MaxUpload > 16<<30 {
+		errs = append(errs, "max-upload: must be at least max-body and at most 16GiB")
 	}
 	if c.ShutdownGrace < 0 {
 		errs = append(errs, "shutdown-grace: must not be negative")

@@ -39,6 +39,10 @@ type Route struct {
 	// Public marks a GET whose answer is the same for every visitor in a language and changes only
 	// when stored data does: the surface may answer it from a cache keyed by the data version.
 	Public bool
+	// Heavy marks a handler that does much database work per request (series, comparisons): it
+	// runs under the surface's Limiter, so that under overload requests queue in order instead of
+	// all slowing down together.
+	Heavy bool
 }
 
 // Safe reports whether the route's method must not change state.

@@ -97,7 +97,7 @@ func TestMiddleware(t *testing.T) {
 			t.Error("no request id in context")
 		}
 	})
-	h := Chain(mux, Observe(log, NewMetrics(prometheus.NewRegistry())), SecurityHeaders(true), LimitBody(10))
+	h := Chain(mux, Observe(log, NewMetrics(prometheus.NewRegistry())), SecurityHeaders(true), LimitBody(10, nil))
 
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/panic", nil))

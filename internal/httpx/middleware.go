@@ -173,11 +173,16 @@ func SecurityHeaders(tls bool) Middleware {
 }
 
 // LimitBody caps every request body; a larger body fails to read with *http.MaxBytesError,
-// which StatusOf maps to 413.
-func LimitBody(n int64) Middleware {
+// which StatusOf maps to 413. Requests to the paths in uploads (exact paths of file-upload
+// endpoints) get that path's larger limit instead.
+func LimitBody(n int64, uploads map[string]int64) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			r.Body = http.MaxBytesReader(w, r.Body, n)
+			limit := n
+			if u, ok := uploads[r.URL.Path]; ok && r.Method == http.MethodPost {
+				limit = u
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			next.ServeHTTP(w, r)
 		})
 	}

@@ -15,11 +15,25 @@ import (
 
 // adminShow serves GET /admin.
 func (s *Server) adminShow(w http.ResponseWriter, r *http.Request) error {
+	f := view.Form{Values: map[string]string{}}
+	for field, key := range map[string]string{"country_area": settingHomeCountry, "city_area": settingHomeCity} {
+		v, err := s.Settings.Setting(r.Context(), key)
+		if err != nil && citypact.KindOf(err) != citypact.KindNotFound {
+			return err
+		}
+		f.Values[field] = v
+	}
+	return s.adminPage(w, r, http.StatusOK, f)
+}
+
+func (s *Server) adminPage(w http.ResponseWriter, r *http.Request, status int, updates view.Form) error {
 	req, err := s.Accounts.RequireAdminTOTP(r.Context())
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, view.Admin(view.AdminPage{Base: s.base(r, "admin.title", "admin"), RequireAdminTOTP: req}))
+	p := view.AdminPage{Base: s.base(r, "admin.title", "admin"), RequireAdminTOTP: req, Updates: updates}
+	p.HasErrors = updates.Failed()
+	return s.render(w, r, status, view.Admin(p))
 }
 
 // adminSettings serves POST /admin/settings.

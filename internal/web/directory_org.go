@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/cases"
 	"github.com/citypact/citypact/internal/directory"
 	"github.com/citypact/citypact/internal/web/view"
 )
@@ -81,6 +82,16 @@ func (s *Server) orgShow(w http.ResponseWriter, r *http.Request) error {
 		CanDelete:   directory.CanDelete(a) == nil,
 	}
 	p.Title = p.Org.Name.Text
+	if s.Cases != nil {
+		areas, err := s.Cases.Areas(ctx, cases.AreaFilter{OrgID: o.ID, Page: citypact.Page{Limit: 10}})
+		if err != nil {
+			return err
+		}
+		for _, ar := range areas {
+			p.Areas = append(p.Areas, view.AreaRef{Code: ar.Code})
+		}
+		p.CanPublish = len(areas) == 0 && p.CanEdit && o.Kind == directory.KindCity
+	}
 	for _, n := range o.Names {
 		p.Names = append(p.Names, view.NamedValue{Language: view.LanguageName(n.Lang, lang),
 			Name: view.Name{Text: n.Text, Lang: langUnlessPage(n.Lang, lang.HTMLLang())}, Original: n.Original})

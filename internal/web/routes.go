@@ -20,6 +20,7 @@ func (s *Server) Routes() []httpx.Route {
 	}
 	get, post := http.MethodGet, http.MethodPost
 	public := func(rt httpx.Route) httpx.Route { rt.Public = true; return rt }
+	heavy := func(rt httpx.Route) httpx.Route { rt.Heavy = true; return rt }
 	return []httpx.Route{
 		public(r(get, "/{$}", V, s.home)),
 		r(get, "/signin", V, s.signInForm),
@@ -84,6 +85,20 @@ func (s *Server) Routes() []httpx.Route {
 		r(post, "/networks/{slug}/members", E, s.membershipCreate),
 		r(post, "/networks/{slug}/members/{id}/end", E, s.membershipEnd),
 		r(post, "/networks/{slug}/members/{id}/delete", E, s.membershipDelete),
+
+		// Daily updates: public to read; editors import their own areas' numbers (cases.CanWrite
+		// per area), admins configure sources and the daily-update page.
+		heavy(public(r(get, "/updates", V, s.updatesShow))),
+		public(r(get, "/areas", V, s.areasList)),
+		heavy(public(r(get, "/areas/{code}", V, s.areaShow))),
+		heavy(public(r(get, "/compare", V, s.compareShow))),
+		heavy(public(r(get, "/compare.csv", V, s.compareCSV))),
+		heavy(public(r(get, "/compare.json", V, s.compareJSON))),
+		public(r(get, "/sources", V, s.sourcesList)),
+		r(get, "/imports/new", E, s.importForm),
+		r(post, "/imports", E, s.importUpload),
+		r(post, "/orgs/{slug}/area", E, s.orgAreaCreate),
+		r(post, "/admin/updates", A, s.homeAreasSave),
 
 		// Anything else is a page that does not exist (404) or a wrong method (405), in the
 		// reader's language.

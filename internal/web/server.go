@@ -18,6 +18,7 @@ import (
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/account"
 	"github.com/citypact/citypact/internal/audit"
+	"github.com/citypact/citypact/internal/cases"
 	"github.com/citypact/citypact/internal/directory"
 	"github.com/citypact/citypact/internal/httpx"
 	"github.com/citypact/citypact/internal/i18n"
@@ -28,6 +29,8 @@ import (
 type Deps struct {
 	Accounts      *account.Service
 	Directory     directory.Store
+	Cases         cases.Store
+	Settings      Settings
 	Audit         audit.Reader
 	Assets        *Assets
 	Log           *slog.Logger
@@ -35,6 +38,8 @@ type Deps struct {
 	Demo          bool // the hub holds the demo's sample data: every page says so
 	Versions      Versioner
 	BehindProxy   bool
+	// Limiter bounds the heavy handlers running at once (nil: no bound).
+	Limiter *httpx.Limiter
 }
 
 // Server renders the pages.
@@ -97,10 +102,14 @@ func (s *Server) Handle(rt httpx.Route) http.Handler {
 			err = checkFormType(r)
 		}
 		if err == nil {
+			handler := rt.Handler
+			if rt.Heavy {
+				handler = s.Limiter.Wrap(handler)
+			}
 			if rt.Public && s.Versions != nil && !st.actor.SignedIn() && st.secret == "" && st.flash == "" && r.Method == http.MethodGet {
-				err = s.cached(w, r, rt.Handler)
+				err = s.cached(w, r, handler)
 			} else {
-				err = rt.Handler(w, r)
+				err = handler(w, r)
 			}
 		}
 		if err != nil {
@@ -231,6 +240,7 @@ var errorTitles = map[int]string{
 	http.StatusUnprocessableEntity:   "error.invalid.title",
 	http.StatusTooManyRequests:       "error.too_many.title",
 	http.StatusMethodNotAllowed:      "error.method.title",
+	http.StatusServiceUnavailable:    "error.overloaded.title",
 }
 
 // renderError shows an error page. Internal errors are logged with the request id and shown as

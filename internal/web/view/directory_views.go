@@ -227,6 +227,8 @@ type OrgPage struct {
 	Timeline        []EntryRow
 	CanEdit         bool
 	CanDelete       bool
+	Areas           []AreaRef // the organisation's areas with daily numbers
+	CanPublish      bool      // an editor may start publishing daily numbers (no area yet)
 }
 
 // IsNetwork reports whether the organisation is a network, which has a members page.

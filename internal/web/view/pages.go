@@ -69,6 +69,8 @@ type TOTPEnrolPage struct {
 type AdminPage struct {
 	Base
 	RequireAdminTOTP bool
+	// Updates holds the daily-update page's area codes (country_area, city_area) and their errors.
+	Updates Form
 }
 
 // UsersPage lists accounts and adds one.
