@@ -157,7 +157,7 @@ func Run(ctx context.Context, st cases.Store, q Query, now time.Time) ([]Result,
 		return nil, 0, 0, err
 	}
 	out := make([]Result, 0, len(q.Areas))
-	var newest cases.Day
+	var newest, oldest cases.Day
 	for _, code := range q.Areas {
 		a, err := st.AreaByCode(ctx, code)
 		if err != nil {
@@ -172,6 +172,9 @@ func Run(ctx context.Context, st cases.Store, q Query, now time.Time) ([]Result,
 			r.Coverage, r.Source = c, byID[c.SourceID]
 			r.Stale = r.Source.Stale(now)
 			newest = max(newest, c.Last)
+			if oldest == 0 || c.First < oldest {
+				oldest = c.First
+			}
 		}
 		out = append(out, r)
 	}
@@ -186,7 +189,11 @@ func Run(ctx context.Context, st cases.Store, q Query, now time.Time) ([]Result,
 		}
 	}
 	if from == 0 {
-		from = to - DefaultDays + 1
+		// The last DefaultDays, but not before the first day any of the areas has.
+		from = max(to-DefaultDays+1, min(oldest, to))
+		if oldest == 0 {
+			from = to - DefaultDays + 1
+		}
 	}
 	for i := range out {
 		r := &out[i]

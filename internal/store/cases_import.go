@@ -53,14 +53,6 @@ func (db *DB) Import(ctx context.Context, src cases.Source, meta cases.Import, r
 		return cases.Import{}, err
 	}
 	defer conn.Close()
-	if db.Engine == SQLite {
-		// A bigger page cache for the writer while the import runs, then the usual one (the
-		// connection is the only writer and outlives the import).
-		if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA cache_size = %d", -importCacheKiB)); err != nil {
-			return cases.Import{}, err
-		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), fmt.Sprintf("PRAGMA cache_size = %d", -defaultCacheKiB))
-	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return cases.Import{}, err
@@ -94,12 +86,6 @@ func (db *DB) Import(ctx context.Context, src cases.Source, meta cases.Import, r
 	}
 	return im.imp, nil
 }
-
-// The SQLite writer's page cache: 64 MiB while an import runs, 16 MiB otherwise (sqliteDSN).
-const (
-	importCacheKiB  = 64 << 10
-	defaultCacheKiB = 16000
-)
 
 // importer is one import's state: the areas it knows, what it has read and counted, and the
 // problems so far. next hands the writers one checked observation at a time.

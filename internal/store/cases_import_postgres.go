@@ -23,8 +23,12 @@ import (
 // A COPY ends when its target changes, when the staging table is full, and when an area must be
 // created (the connection is needed for that); the next one picks up the row that ended it.
 
-// pgStageRows bounds the staging table between merges, so it stays in temp_buffers-sized memory.
-const pgStageRows = 100_000
+// pgStageRows bounds the staging table between merges: 50,000 rows (6 MB) stay in the default
+// temp_buffers (8 MB), and their hash table in the import's work_mem (pgWorkMem).
+var pgStageRows = 50_000
+
+// pgWorkMem is the import transaction's work_mem, so that a merge hashes in memory.
+const pgWorkMem = "32MB"
 
 var stagingColumns = append([]string{"area_id", "day"}, metricColumns...)
 
@@ -46,6 +50,7 @@ var mergeSQL = func() string {
 	return `WITH d AS MATERIALIZED (
 		SELECT s.area_id, s.day, ` + metricList("s.") + `, o.day IS NULL AS fresh
 		FROM case_staging s LEFT JOIN observations o ON o.area_id = s.area_id AND o.source_id = $1 AND o.day = s.day
+			AND o.area_id = ANY($3)
 		WHERE o.day IS NULL OR ` + strings.Join(changed, " OR ") + `
 	), w AS (
 		INSERT INTO observations (area_id, source_id, day, ` + metricList("") + `, import_id)
@@ -58,8 +63,9 @@ var mergeSQL = func() string {
 type pgWriter struct {
 	im      *importer
 	conn    *sql.Conn
-	staging bool // the staging table exists
-	staged  int  // rows in it
+	staging bool    // the staging table exists
+	staged  int     // rows in it
+	areas   []int64 // of the rows in it, each once
 
 	// The row that ended the last COPY, first in the next one.
 	pending bool
@@ -97,6 +103,9 @@ func (im *importer) writePostgres(conn *sql.Conn) error {
 			}
 			if !w.staging {
 				if _, err := im.tx.ExecContext(im.ctx, createStagingSQL); err != nil {
+					return err
+				}
+				if _, err := im.tx.ExecContext(im.ctx, `SET LOCAL work_mem = '`+pgWorkMem+`'`); err != nil {
 					return err
 				}
 				w.staging = true
@@ -141,7 +150,7 @@ func (w *pgWriter) merge() error {
 		return nil
 	}
 	im := w.im
-	rows, err := im.tx.QueryContext(im.ctx, mergeSQL, im.imp.SourceID, im.imp.ID)
+	rows, err := im.tx.QueryContext(im.ctx, mergeSQL, im.imp.SourceID, im.imp.ID, w.areas)
 	if err != nil {
 		return err
 	}
@@ -161,7 +170,7 @@ func (w *pgWriter) merge() error {
 		return err
 	}
 	rows.Close()
-	w.staged = 0
+	w.staged, w.areas = 0, w.areas[:0]
 	_, err = im.tx.ExecContext(im.ctx, `TRUNCATE case_staging`)
 	return err
 }
@@ -172,66 +181,69 @@ func (w *pgWriter) merge() error {
 type pgCopyReader struct {
 	w      *pgWriter
 	direct bool
-	buf    []byte // encoded, from off on not yet read
-	off    int
-	done   bool  // the trailer is in buf
-	err    error // rd's, which ends the import
-	n      int   // rows encoded
+	buf    []byte // encoded rows, not yet read
+	off    int    // bytes of buf the last Read took
+	done   bool   // the trailer is in buf
+	err    error  // rd's, which ends the import
+	n      int    // rows encoded
 }
 
 // pgCopyHeader starts a binary COPY: the signature, no flags, no header extension.
 var pgCopyHeader = []byte("PGCOPY\n\xff\r\n\x00\x00\x00\x00\x00\x00\x00\x00\x00")
 
 func (r *pgCopyReader) Read(p []byte) (int, error) {
-	if r.buf == nil {
+	switch {
+	case r.buf == nil:
 		r.buf = append(make([]byte, 0, 128<<10), pgCopyHeader...)
+	case r.off > 0: // keep what the last read left (part of a row) and reuse the rest
+		r.buf = r.buf[:copy(r.buf, r.buf[r.off:])]
+		r.off = 0
 	}
-	for len(r.buf)-r.off < len(p) && !r.done {
+	for len(r.buf) < len(p) && !r.done {
 		r.fill(len(p))
 	}
-	n := copy(p, r.buf[r.off:])
-	r.off += n
-	if r.off == len(r.buf) {
-		r.buf, r.off = r.buf[:0], 0
-		if r.done {
-			if r.err != nil {
-				return n, r.err
-			}
-			return n, io.EOF
+	n := copy(p, r.buf)
+	r.off = n
+	if n == len(r.buf) && r.done {
+		if r.err != nil {
+			return n, r.err
 		}
+		return n, io.EOF
 	}
 	return n, nil
 }
 
-// fill encodes rows until buf holds at least want bytes, or the COPY ends.
+// fill encodes rows until buf holds at least want bytes, or the COPY ends: at the end of rd, on
+// its error, when a row's area must be created, or when the next row belongs elsewhere (the
+// other table, or a full staging table; it is kept for the next COPY).
 func (r *pgCopyReader) fill(want int) {
 	w := r.w
-	for len(r.buf)-r.off < want {
+	for len(r.buf) < want {
 		var a *importArea
 		var o *cases.Observation
+		end := false
 		if w.pending {
 			w.pending = false
 			a, o = w.pa, &w.po
 		} else {
 			var err error
 			a, o, err = w.im.next()
-			switch err {
-			case nil:
-			case errCreateArea: // writePostgres creates it and goes on
-			case io.EOF:
-				w.eof = true
-			default:
-				r.err = err
-			}
-			if err == nil && (!a.covered != r.direct || (!r.direct && w.staged+r.n >= pgStageRows)) {
+			switch {
+			case err == errCreateArea:
+				end = true
+			case err == io.EOF:
+				w.eof, end = true, true
+			case err != nil:
+				r.err, end = err, true
+			case !a.covered != r.direct || (!r.direct && w.staged+r.n >= pgStageRows):
 				w.pending, w.pa, w.po = true, a, *o
-				err = errCreateArea // any reason to end this COPY
+				end = true
 			}
-			if err != nil {
-				r.buf = binary.BigEndian.AppendUint16(r.buf, 0xffff) // the trailer
-				r.done = true
-				return
-			}
+		}
+		if end {
+			r.buf = binary.BigEndian.AppendUint16(r.buf, 0xffff) // the trailer
+			r.done = true
+			return
 		}
 		r.encode(a, o)
 	}
@@ -249,6 +261,9 @@ func (r *pgCopyReader) encode(a *importArea, o *cases.Observation) {
 	} else {
 		b = be.AppendUint16(b, uint16(len(stagingColumns)))
 		int8(a.area.ID)
+		if ids := r.w.areas; len(ids) == 0 || ids[len(ids)-1] != a.area.ID {
+			r.w.areas = append(ids, a.area.ID)
+		}
 	}
 	b = be.AppendUint32(be.AppendUint32(b, 4), uint32(o.Day))
 	for i := range cases.NumMetrics {

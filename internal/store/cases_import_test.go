@@ -465,3 +465,107 @@ func TestImportByEditor(t *testing.T) {
 		}
 	})
 }
+
+// A file whose areas alternate between those the source has series for and those it has not, and
+// that names an area twice apart, takes every path of an import: on PostgreSQL, COPY straight into
+// observations, into the staging table (merged every two rows here), and COPYs cut short by the
+// creation of an area.
+func TestImportMixedFile(t *testing.T) {
+	defer store.SetStageRows(2)()
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		w := newCaseWorld(t, dsn)
+		ctx := context.Background()
+		first := w.mustImport(t, rows(
+			ob(2, "KOR", "2020-03-01", cases.TotalCases, 10),
+			ob(3, "KOR", "2020-03-02", cases.TotalCases, 11),
+			ob(4, "KOR", "2020-03-03", cases.TotalCases, 12),
+		))
+		rd := hintReader{rows(
+			ob(2, "KOR", "2020-03-01", cases.TotalCases, 10),                    // unchanged
+			ob(3, "KOR", "2020-03-02", cases.TotalCases, 11, cases.NewCases, 1), // filled in
+			ob(4, "JPN", "2020-03-01", cases.TotalCases, 1),                     // new series
+			ob(5, "JPN", "2020-03-02", cases.TotalCases, 2),
+			ob(6, "KOR", "2020-03-03", cases.TotalCases, 13), // corrected
+			ob(7, "FRA", "2020-03-01", cases.TotalCases, 5),  // a new area
+			ob(8, "KOR", "2020-02-28", cases.TotalCases, 9),  // before the stored span
+			ob(9, "JPN", "2020-03-03", cases.TotalCases, 3),
+			ob(10, "FRA", "2020-03-02", cases.TotalCases, 6),
+			ob(11, "KOR", "2020-03-05", cases.TotalCases, 15), // after it
+		), map[string]cases.Area{"FRA": {Code: "FRA", Kind: cases.AreaCountry, Name: "France"}}}
+		second, err := w.importAs(admin, rd, cases.ImportOptions{CreateCountries: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if importCounts(second) != [5]int{10, 8, 1, 1, 0} {
+			t.Errorf("import %+v", second)
+		}
+		want := []cases.Point{
+			point("2020-02-28", second.ID, cases.TotalCases, 9),
+			point("2020-03-01", first.ID, cases.TotalCases, 10),
+			point("2020-03-02", second.ID, cases.TotalCases, 11, cases.NewCases, 1),
+			point("2020-03-03", second.ID, cases.TotalCases, 13),
+			point("2020-03-05", second.ID, cases.TotalCases, 15),
+		}
+		if got := w.series(t, w.kor); !reflect.DeepEqual(got, want) {
+			t.Errorf("KOR\n%+v\nwant\n%+v", got, want)
+		}
+		if got := w.series(t, w.jpn); len(got) != 3 || got[2].Values != vals(cases.TotalCases, 3) {
+			t.Errorf("JPN %+v", got)
+		}
+		fra, _ := w.db.AreaByCode(ctx, "FRA")
+		if got := w.series(t, fra); len(got) != 2 {
+			t.Errorf("FRA %+v", got)
+		}
+		if got := w.revisions(t, w.kor); len(got) != 1 || got[0].Values != vals(cases.TotalCases, 12) || got[0].ImportID != first.ID {
+			t.Errorf("revisions %+v", got)
+		}
+		cov, _ := w.db.Coverage(ctx, 0)
+		days := map[int64]cases.Coverage{}
+		for _, c := range cov {
+			days[c.AreaID] = c
+		}
+		if c := days[w.kor.ID]; c.Days != 5 || c.First != mustDay("2020-02-28") || c.Last != mustDay("2020-03-05") ||
+			c.Has != 1<<cases.TotalCases|1<<cases.NewCases {
+			t.Errorf("KOR coverage %+v", c)
+		}
+		if days[w.jpn.ID].Days != 3 || days[fra.ID].Days != 2 || len(cov) != 3 {
+			t.Errorf("coverage %+v", cov)
+		}
+	})
+}
+
+// An import larger than one COPY message (64 KB) and than the staging table's batch, read back
+// day by day, and imported again.
+func TestImportLargerFile(t *testing.T) {
+	defer store.SetStageRows(700)()
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		w := newCaseWorld(t, dsn)
+		file := func() *obsReader {
+			r := rows()
+			for i, a := range []string{"KOR", "JPN", "seoul"} {
+				for d := range 1000 {
+					o := ob(2+i*1000+d, a, "2020-01-01", cases.NewCases, d, cases.TotalCases, d*(d+1)/2, cases.ICU, i)
+					o.Day += cases.Day(d)
+					r.obs = append(r.obs, o)
+				}
+			}
+			return r
+		}
+		first := w.mustImport(t, file())
+		if importCounts(first) != [5]int{3000, 3000, 0, 0, 0} {
+			t.Errorf("first %+v", first)
+		}
+		again := w.mustImport(t, file())
+		if importCounts(again) != [5]int{3000, 0, 0, 3000, 0} {
+			t.Errorf("again %+v", again)
+		}
+		ps := w.series(t, w.seoul)
+		if len(ps) != 1000 || ps[999].Day != mustDay("2020-01-01")+999 || ps[999].Values != vals(cases.NewCases, 999, cases.TotalCases, 999*1000/2, cases.ICU, 2) {
+			t.Errorf("seoul: %d points, last %+v", len(ps), ps[len(ps)-1])
+		}
+		cov, _ := w.db.Coverage(context.Background(), w.seoul.ID)
+		if len(cov) != 1 || cov[0].Days != 1000 {
+			t.Errorf("coverage %+v", cov)
+		}
+	})
+}

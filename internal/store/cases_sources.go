@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"regexp"
-	"strings"
 	"time"
 
 	"github.com/citypact/citypact"
@@ -114,31 +112,18 @@ func (db *DB) Sources(ctx context.Context) (_ []cases.Source, err error) {
 	return out, rows.Err()
 }
 
-var mappingNameRE = regexp.MustCompile(`^[a-z0-9-]{1,64}$`)
-
-// validateMapping checks what the store needs of a mapping: a name imports can give on a command
-// line, a source that exists (when one is named), and a spec that encodes.
+// validateMapping checks a mapping (cases.Mapping.Validate) and that its source exists, and
+// returns its spec as JSON.
 func validateMapping(ctx context.Context, q querier, m *cases.Mapping) (spec []byte, err error) {
-	m.Name = strings.TrimSpace(m.Name)
-	m.Source = strings.TrimSpace(m.Source)
-	var fs []citypact.FieldError
-	if !mappingNameRE.MatchString(m.Name) {
-		fs = append(fs, citypact.FieldError{Field: "name", Key: "cases.mapping_name_invalid"})
+	if err := m.Validate(); err != nil {
+		return nil, err
 	}
-	if m.Source != "" {
-		if _, err := sourceByKey(ctx, q, m.Source); citypact.KindOf(err) == citypact.KindNotFound {
-			fs = append(fs, citypact.FieldError{Field: "source", Key: "cases.source_unknown"})
-		} else if err != nil {
-			return nil, err
-		}
+	if _, err := sourceByKey(ctx, q, m.Source); citypact.KindOf(err) == citypact.KindNotFound {
+		return nil, citypact.Invalid(citypact.FieldError{Field: "source", Key: "cases.source_unknown"})
+	} else if err != nil {
+		return nil, err
 	}
-	if len(fs) > 0 {
-		return nil, citypact.Invalid(fs...)
-	}
-	if spec, err = json.Marshal(m.Spec); err != nil {
-		return nil, &citypact.Error{Kind: citypact.KindInvalid, Fields: []citypact.FieldError{{Field: "spec", Key: "field.invalid"}}, Err: err}
-	}
-	return spec, nil
+	return json.Marshal(m.Spec)
 }
 
 const mappingColumns = `id, name, source_key, spec, created_at, updated_at`

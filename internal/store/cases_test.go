@@ -223,45 +223,61 @@ func TestCaseMappings(t *testing.T) {
 		db, _ := open(t, dsn)
 		ctx := context.Background()
 		mustSource(t, db, "taiwan-cdc")
-		m := cases.Mapping{Name: "readr-taiwan-county", Source: "taiwan-cdc", Spec: cases.MappingSpec{Format: "csv",
-			Date:    cases.DateColumn{Column: "個案研判日", Layout: "2006/1/2", TimeZone: "Asia/Taipei"},
-			Area:    cases.AreaColumn{Column: "縣市", Codes: map[string]string{"台北市": "taipei"}, Unlisted: "skip"},
-			Metrics: []cases.MetricColumn{{Column: "確定病例數", Metric: "new_cases"}}}}
+		taiwan := func() cases.Mapping {
+			return cases.Mapping{Name: "readr-taiwan-county", Source: "taiwan-cdc", Spec: cases.MappingSpec{Format: "csv",
+				Date:    cases.DateColumn{Column: "個案研判日", Layout: "2006/1/2", TimeZone: "Asia/Taipei"},
+				Area:    cases.AreaColumn{Column: "縣市", Codes: map[string]string{"台北市": "taipei"}, Unlisted: "skip"},
+				Metrics: []cases.MetricColumn{{Column: "確定病例數", Metric: "new_cases"}}}}
+		}
+		m := taiwan()
 		if err := db.SaveMapping(ctxAs(admin), &m); err != nil {
 			t.Fatal(err)
 		}
 		got, err := db.MappingByName(ctx, m.Name)
-		if err != nil || !reflect.DeepEqual(got, m) {
+		if err != nil || !reflect.DeepEqual(got, m) || m.ID == 0 || !m.CreatedAt.Equal(epoch) {
 			t.Errorf("read back\n%+v %v\nwant\n%+v", got, err, m)
 		}
 		m.Spec.Metrics = append(m.Spec.Metrics, cases.MetricColumn{Column: "死亡", Metric: "new_deaths"})
 		if err := db.SaveMapping(ctxAs(admin), &m); err != nil {
 			t.Fatal(err)
 		}
-		other := cases.Mapping{Name: "a-tokyo", Spec: cases.MappingSpec{Format: "json"}}
+		other := taiwan()
+		other.Name = "a-taipei"
 		if err := db.SaveMapping(ctxAs(admin), &other); err != nil {
 			t.Fatal(err)
 		}
 		all, err := db.Mappings(ctx)
-		if err != nil || len(all) != 2 || all[0].Name != "a-tokyo" || len(all[1].Spec.Metrics) != 2 || all[1].ID != m.ID {
+		if err != nil || len(all) != 2 || all[0].Name != "a-taipei" || len(all[1].Spec.Metrics) != 2 || all[1].ID != m.ID {
 			t.Errorf("mappings %+v %v", all, err)
 		}
 		if got := auditActions(t, db, "case_mapping", m.ID); !slices.Equal(got, []string{"mapping.create", "mapping.update"}) {
 			t.Errorf("audit %v", got)
 		}
 		for _, tc := range []struct {
-			name       string
-			m          cases.Mapping
-			field, key string
+			name  string
+			edit  func(*cases.Mapping)
+			field string
 		}{
-			{"empty name", cases.Mapping{}, "name", "cases.mapping_name_invalid"},
-			{"upper case", cases.Mapping{Name: "Tokyo"}, "name", "cases.mapping_name_invalid"},
-			{"too long", cases.Mapping{Name: strings.Repeat("a", 65)}, "name", "cases.mapping_name_invalid"},
-			{"unknown source", cases.Mapping{Name: "x", Source: "nope"}, "source", "cases.source_unknown"},
+			{"empty name", func(m *cases.Mapping) { m.Name = "" }, "name"},
+			{"upper case", func(m *cases.Mapping) { m.Name = "Tokyo" }, "name"},
+			{"too long", func(m *cases.Mapping) { m.Name = strings.Repeat("a", 65) }, "name"},
+			{"unknown source", func(m *cases.Mapping) { m.Source = "nope" }, "source"},
+			{"bad spec", func(m *cases.Mapping) { m.Spec.Format = "xls" }, "spec.format"},
 		} {
-			wantField(t, tc.name, db.SaveMapping(ctxAs(admin), &tc.m), tc.field, tc.key)
+			m := taiwan()
+			m.Name = "x"
+			tc.edit(&m)
+			before := auditCount(t, db)
+			err := db.SaveMapping(ctxAs(admin), &m)
+			fe := citypact.FieldsOf(err)
+			if citypact.KindOf(err) != citypact.KindInvalid || len(fe) != 1 || fe[0].Field != tc.field {
+				t.Errorf("%s: %v", tc.name, err)
+			}
+			if auditCount(t, db) != before {
+				t.Errorf("%s: audited", tc.name)
+			}
 		}
-		if _, err := db.MappingByName(ctx, "nope"); citypact.KindOf(err) != citypact.KindNotFound {
+		if _, err := db.MappingByName(ctx, "x"); citypact.KindOf(err) != citypact.KindNotFound {
 			t.Errorf("missing mapping: %v", err)
 		}
 		if es, _ := db.AuditLog(ctx, audit.Filter{Entity: "case_mapping"}); len(es) != 3 {

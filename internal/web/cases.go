@@ -107,19 +107,28 @@ func chartForm(q series.Query, v url.Values, errs []citypact.FieldError) view.Fo
 	return f
 }
 
-// chart computes what a query shows and fills the panel: the SVG, the data table, the download
-// links (to exactly the same data) and the sources.
-func (s *Server) chartPanel(r *http.Request, id string, q series.Query) (view.ChartPanel, []series.Result, error) {
+// Chart sizes: a page's main chart, and the smaller one of a card beside another (drawn smaller,
+// so that its text is not scaled down to illegibility).
+const (
+	chartWide    = 720
+	chartCompact = 420
+)
+
+// chartPanel computes what a query shows and fills the panel: the SVG, the data table, the
+// download links (to exactly the same data) and the sources. It returns the query with its range
+// filled in, as the form shows it.
+func (s *Server) chartPanel(r *http.Request, id string, q series.Query, width int) (view.ChartPanel, series.Query, error) {
 	tr := stateOf(r).tr
 	now := time.Now()
 	results, from, to, err := series.Run(r.Context(), s.Cases, q, now)
 	if err != nil {
-		return view.ChartPanel{}, nil, err
+		return view.ChartPanel{}, q, err
 	}
 	q.From, q.To = from, to
 	title := chartTitle(tr, q)
 	p := view.ChartPanel{ID: id, Title: title}
-	c := chart.Chart{ID: id, Title: title, Start: from.Time(), Log: q.Log, Lang: string(tr.Lang())}
+	c := chart.Chart{ID: id, Title: title, Start: from.Time(), Log: q.Log, Lang: string(tr.Lang()), Width: width, Height: width * 4 / 9,
+		NoData: tr.T("cases.chart_empty"), LogNote: tr.T("cases.chart_log_note")}
 	for _, res := range results {
 		name := s.areaRef(r, res.Area).Name.Text
 		p.Columns = append(p.Columns, name)
@@ -151,7 +160,7 @@ func (s *Server) chartPanel(r *http.Request, id string, q series.Query) (view.Ch
 	v := q.Values()
 	p.CSVHref = "/compare.csv?" + v.Encode()
 	p.JSONHref = "/compare.json?" + v.Encode()
-	return p, results, nil
+	return p, q, nil
 }
 
 func chartTitle(tr *i18n.Translator, q series.Query) string {
@@ -167,7 +176,7 @@ func chartDesc(tr *i18n.Translator, q series.Query, results []series.Result, nam
 	var b strings.Builder
 	b.WriteString(tr.T("cases.chart_desc", "from", tr.Date(q.From.Time()), "to", tr.Date(q.To.Time())))
 	if q.Log {
-		b.WriteString(" " + tr.T("cases.scale_log"))
+		b.WriteString(" " + tr.T("cases.chart_desc_log"))
 	}
 	for i, res := range results {
 		b.WriteString(" ")
@@ -245,9 +254,11 @@ func (s *Server) areaShow(w http.ResponseWriter, r *http.Request) error {
 			p.Population += " (" + strings.TrimSpace(strconv.Itoa(a.PopulationYear)+" "+a.PopulationSource) + ")"
 		}
 	}
-	if p.Panel, _, err = s.chartPanel(r, "area-chart", q); err != nil {
+	var shown series.Query
+	if p.Panel, shown, err = s.chartPanel(r, "area-chart", q, chartWide); err != nil {
 		return err
 	}
+	showRange(&p.Form, shown)
 	cov, err := s.Cases.Coverage(ctx, a.ID)
 	if err != nil {
 		return err
@@ -302,7 +313,9 @@ func (s *Server) compareShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	status := http.StatusOK
 	if len(errs) == 0 && len(q.Areas) > 0 {
-		p.Panel, _, err = s.chartPanel(r, "compare-chart", q)
+		var shown series.Query
+		p.Panel, shown, err = s.chartPanel(r, "compare-chart", q, chartWide)
+		showRange(&p.Form, shown)
 		var fe []citypact.FieldError
 		if citypact.KindOf(err) == citypact.KindNotFound {
 			fe, err = []citypact.FieldError{{Field: "areas", Key: "cases.area_unknown"}}, nil
@@ -318,6 +331,16 @@ func (s *Server) compareShow(w http.ResponseWriter, r *http.Request) error {
 		p.HasErrors = true
 	}
 	return s.render(w, r, status, view.Compare(p))
+}
+
+// showRange fills the form's empty dates with the range the chart shows.
+func showRange(f *view.Form, q series.Query) {
+	if f.Values["from"] == "" && q.From != 0 {
+		f.Values["from"] = q.From.String()
+	}
+	if f.Values["to"] == "" && q.To != 0 {
+		f.Values["to"] = q.To.String()
+	}
 }
 
 // errNoAreas is a download without areas.

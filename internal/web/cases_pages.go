@@ -92,7 +92,9 @@ func (s *Server) areaCard(r *http.Request, a cases.Area) (view.AreaCard, error) 
 	figure(tr.T("metric.total_cases"), cases.TotalCases, series.Value, false)
 	figure(tr.T("metric.new_deaths"), cases.NewDeaths, series.Value, false)
 	cq := series.Query{Areas: q.Areas, Metric: cases.NewCases, Kind: series.Avg7, From: last - updatesDays + 1, To: last}
-	card.Panel, _, err = s.chartPanel(r, "chart-"+a.Code, cq)
+	card.Panel, _, err = s.chartPanel(r, "chart-"+a.Code, cq, chartCompact)
+	// Two cards side by side: each chart and table says whose it is.
+	card.Panel.Title = tr.T("cases.area_title", "area", card.Area.Name.Text, "title", card.Panel.Title)
 	return card, err
 }
 
