@@ -64,10 +64,12 @@ end
 EOF
 
 # run NAME URL [LUA]: one wrk run, one line of results (as loadtest prints them) into results.txt.
+# The timeout is the Limiter's longest wait, so that slow answers under overload are measured
+# rather than cut off at wrk's default of 2 s.
 run() {
   local name=$1 url=$2 script=${3:-$bench/wrk-json.lua} s0 s1 t0 t1 out
   s0=$(srv_ticks) t0=$(date +%s%N)
-  out=$(taskset -c 0 wrk -t1 -c$conns -d"$dur" --latency -s "$script" "$url" | grep '^{')
+  out=$(taskset -c 0 wrk -t1 -c$conns -d"$dur" --timeout 10s --latency -s "$script" "$url" | grep '^{')
   s1=$(srv_ticks) t1=$(date +%s%N)
   python3 - "$name" "$out" "$((s1 - s0))" "$(getconf CLK_TCK)" "$((t1 - t0))" <<'EOF' | tee -a "$work/results.txt"
 import json, sys

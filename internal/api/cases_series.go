@@ -357,9 +357,9 @@ func (s *Server) computeSeries(r *http.Request, q seriesQuery) (*seriesAnswer, e
 	case to == noDay:
 		to = min(max(c.Last, from), from+maxSeriesDays-1)
 	}
-	// Every day up to the last: a total derived from daily figures (for a doubling time, or an
-	// average across a gap) is a running sum from the first of them.
-	points, err := s.Cases.Series(ctx, area.ID, src.ID, 0, to)
+	// The days the figures need (series.Points reads the whole history when a running total must
+	// be rebuilt from daily figures).
+	points, err := series.Points(ctx, s.Cases, area.ID, src.ID, q.metric, from, to)
 	if err != nil {
 		return nil, err
 	}

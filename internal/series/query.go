@@ -201,8 +201,7 @@ func Run(ctx context.Context, st cases.Store, q Query, now time.Time) ([]Result,
 			r.Line = Line{From: from, V: nanLine(int(to - from + 1))}
 			continue
 		}
-		// Cumulative figures and averages need days before from: read the series from its start.
-		pts, err := st.Series(ctx, r.Area.ID, r.Source.ID, 0, to)
+		pts, err := Points(ctx, st, r.Area.ID, r.Source.ID, q.Metric, from, to)
 		if err != nil {
 			return nil, 0, 0, err
 		}

@@ -161,6 +161,7 @@ func (db *DB) AuditLog(ctx context.Context, f audit.Filter) (_ []audit.Entry, er
 // audit row, which every change writes in its own transaction. Pages cached under one version are
 // stale under the next, on every instance, at the cost of one indexed read.
 func (db *DB) DataVersion(ctx context.Context) (v int64, err error) {
+	ctx = db.reading(ctx)
 	err = db.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM audit_log`).Scan(&v)
 	return v, err
 }

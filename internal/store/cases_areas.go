@@ -133,6 +133,7 @@ func auditOfArea(a cases.Area) areaAudit {
 
 // AreaByCode returns the area with code, or a KindNotFound error.
 func (db *DB) AreaByCode(ctx context.Context, code string) (_ cases.Area, err error) {
+	ctx = db.reading(ctx)
 	defer citypact.Wrap(&err, "store.AreaByCode(%q)", code)
 	return areaByCode(ctx, db.r, code)
 }
@@ -141,6 +142,7 @@ func (db *DB) AreaByCode(ctx context.Context, code string) (_ cases.Area, err er
 // seen; the next page starts after that area's (name, id) as stored now (see FindOrganisations).
 // Query matches a fragment of the code or the name, folded as organisation names are.
 func (db *DB) Areas(ctx context.Context, f cases.AreaFilter) (_ []cases.Area, err error) {
+	ctx = db.reading(ctx)
 	defer citypact.Wrap(&err, "store.Areas")
 	var where []string
 	var args []any

@@ -63,6 +63,7 @@ func dayRange(where []string, args []any, from, to cases.Day) ([]string, []any) 
 // Series returns the stored days of an area from one source between from and to (inclusive;
 // 0 leaves a bound open), in day order: one range scan of the primary key.
 func (db *DB) Series(ctx context.Context, areaID, sourceID int64, from, to cases.Day) (_ []cases.Point, err error) {
+	ctx = db.reading(ctx)
 	defer citypact.Wrap(&err, "store.Series(%d, %d)", areaID, sourceID)
 	where, args := dayRange([]string{"area_id = $1", "source_id = $2"}, []any{areaID, sourceID}, from, to)
 	rows, err := db.r.QueryContext(ctx, `SELECT day, `+metricList("")+`, import_id FROM observations
@@ -90,6 +91,7 @@ func (db *DB) Series(ctx context.Context, areaID, sourceID int64, from, to cases
 // when sourceID is 0) between from and to (0: open), by day and then in the order they were
 // replaced.
 func (db *DB) Revisions(ctx context.Context, areaID, sourceID int64, from, to cases.Day) (_ []cases.Revision, err error) {
+	ctx = db.reading(ctx)
 	defer citypact.Wrap(&err, "store.Revisions(%d, %d)", areaID, sourceID)
 	where, args := []string{"area_id = $1"}, []any{areaID}
 	if sourceID != 0 {
@@ -122,6 +124,7 @@ func (db *DB) Revisions(ctx context.Context, areaID, sourceID int64, from, to ca
 // Coverage lists which metrics each source has for areaID (0: for every area), by area and
 // source, from the summary imports maintain.
 func (db *DB) Coverage(ctx context.Context, areaID int64) (_ []cases.Coverage, err error) {
+	ctx = db.reading(ctx)
 	defer citypact.Wrap(&err, "store.Coverage(%d)", areaID)
 	q := `SELECT area_id, source_id, has, first_day, last_day, days FROM series_coverage`
 	var args []any
@@ -151,6 +154,7 @@ const importColumns = `id, source_id, format, file, sha256, rows_read, inserted,
 // Imports lists the imports of a source (of every source when sourceID is 0), newest first;
 // p.After is the id of the last import seen.
 func (db *DB) Imports(ctx context.Context, sourceID int64, p citypact.Page) (_ []cases.Import, err error) {
+	ctx = db.reading(ctx)
 	defer citypact.Wrap(&err, "store.Imports(%d)", sourceID)
 	var where []string
 	var args []any

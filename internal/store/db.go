@@ -183,6 +183,19 @@ func (db *DB) Close() error {
 // value read back equals the value written on both engines.
 func (db *DB) Now() time.Time { return db.now().UTC().Truncate(time.Microsecond) }
 
+// reading returns the context for a short read. On SQLite it drops cancellation: the database is
+// in the process and a read takes a millisecond, while a cancellable query costs two goroutines
+// (database/sql's and the driver's watchers), which under load crowd the scheduler's run queue so
+// that requests wait unfairly behind them (measured: p99 forty times p50 at 64 connections;
+// without them, under twice). Values are kept, cancellation and deadline are not; PostgreSQL keeps both, which
+// stops work on the server.
+func (db *DB) reading(ctx context.Context) context.Context {
+	if db.Engine == SQLite {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
+}
+
 // Ping checks the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.r.PingContext(ctx) }
 

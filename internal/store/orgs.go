@@ -251,6 +251,7 @@ func orgByID(ctx context.Context, q querier, id int64) (directory.Organisation, 
 
 // OrganisationByID returns one organisation with its names.
 func (db *DB) OrganisationByID(ctx context.Context, id int64) (o directory.Organisation, err error) {
+	ctx = db.reading(ctx)
 	defer citypact.Wrap(&err, "store.OrganisationByID(%d)", id)
 	return orgByID(ctx, db.r, id)
 }

@@ -223,6 +223,7 @@ func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
 
 // Setting reads one hub setting.
 func (db *DB) Setting(ctx context.Context, key string) (v string, err error) {
+	ctx = db.reading(ctx)
 	err = db.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
 	return v, notFound(err, "setting")
 }

@@ -35,12 +35,18 @@ func (s *Server) dataVersion(ctx context.Context) (int64, error) {
 // pageCache keeps rendered public pages for visitors, keyed by language and URL, each valid for
 // the data version it was rendered under. Directory pages cost milliseconds of queries and are
 // read far more than written; a cached page costs one indexed read of the version. Entries of an
-// old version are simply replaced; the cache is bounded by clearing it when full.
+// old version are simply replaced; the cache is bounded by clearing it when it holds max pages
+// or maxBytes of them (comparison pages with their tables weigh tens of kilobytes each).
 type pageCache struct {
-	mu      sync.RWMutex
-	entries map[string]*cachedPage
-	max     int
+	mu       sync.RWMutex
+	entries  map[string]*cachedPage
+	max      int
+	maxBytes int
+	bytes    int
 }
+
+// pageCacheBytes bounds the memory the page cache holds.
+const pageCacheBytes = 64 << 20
 
 type cachedPage struct {
 	version int64
@@ -51,7 +57,7 @@ type cachedPage struct {
 }
 
 func newPageCache(max int) *pageCache {
-	return &pageCache{entries: make(map[string]*cachedPage), max: max}
+	return &pageCache{entries: make(map[string]*cachedPage), max: max, maxBytes: pageCacheBytes}
 }
 
 func (c *pageCache) get(key string, version int64) *cachedPage {
@@ -66,10 +72,16 @@ func (c *pageCache) get(key string, version int64) *cachedPage {
 func (c *pageCache) put(key string, e *cachedPage) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.entries) >= c.max {
+	if old := c.entries[key]; old != nil {
+		c.bytes -= len(old.body)
+		delete(c.entries, key)
+	}
+	if len(c.entries) >= c.max || c.bytes+len(e.body) > c.maxBytes {
 		clear(c.entries)
+		c.bytes = 0
 	}
 	c.entries[key] = e
+	c.bytes += len(e.body)
 }
 
 // capture records what a handler writes, so a page can be cached before it is sent.

@@ -304,13 +304,13 @@ func (s *Server) compareShow(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	q, errs := series.ParseQuery(v)
 	p := view.ComparePage{Base: s.base(r, "compare.title", "updates"), Form: chartForm(q, v, errs), Controls: controls(tr, "/compare", q, true)}
-	areas, err := s.Cases.Areas(r.Context(), cases.AreaFilter{Page: citypact.Page{Limit: citypact.MaxLimit}})
+	opts, err := memo(r.Context(), s, "area-options "+string(tr.Lang()), func(ctx context.Context) ([]view.Option, error) {
+		return s.areaOptions(r)
+	})
 	if err != nil {
 		return err
 	}
-	for _, a := range areas {
-		p.Controls.AreaOptions = append(p.Controls.AreaOptions, view.Option{Value: a.Code, Label: s.areaRef(r, a).Name.Text})
-	}
+	p.Controls.AreaOptions = opts
 	status := http.StatusOK
 	if len(errs) == 0 && len(q.Areas) > 0 {
 		var shown series.Query
@@ -341,6 +341,29 @@ func showRange(f *view.Form, q series.Query) {
 	if f.Values["to"] == "" && q.To != 0 {
 		f.Values["to"] = q.To.String()
 	}
+}
+
+// maxAreaOptions bounds the suggestions of the comparison form: beyond it, readers type codes.
+const maxAreaOptions = 2000
+
+// areaOptions suggests every area (up to maxAreaOptions) by code, named in the reader's language.
+// Pages keep it per data version: naming cities reads their organisations.
+func (s *Server) areaOptions(r *http.Request) ([]view.Option, error) {
+	var out []view.Option
+	for p := (citypact.Page{Limit: citypact.MaxLimit}); len(out) < maxAreaOptions; {
+		areas, err := s.Cases.Areas(r.Context(), cases.AreaFilter{Page: p})
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range areas {
+			out = append(out, view.Option{Value: a.Code, Label: s.areaRef(r, a).Name.Text})
+		}
+		if len(areas) < p.Limit {
+			break
+		}
+		p.After = areas[len(areas)-1].ID
+	}
+	return out, nil
 }
 
 // errNoAreas is a download without areas.
