@@ -1,0 +1,198 @@
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Fold prepares text for matching as Tokens sees it, without splitting it: NFKC (full-width
+// Ｔｏｋｙｏ becomes Tokyo, compatibility ideographs their unified forms), lower case, then the
+// variant characters that names are commonly written with either way folded to one form, so
+// that 台北 finds 臺北市. It is not a traditional-to-simplified conversion. It is the directory's
+// name folding (store.fold), kept here so that both searches fold alike.
+func Fold(s string) string { return strings.Map(foldRune, norm.NFKC.String(s)) }
+
+// variants maps a variant character to the form both documents and queries are folded to.
+var variants = map[rune]rune{
+	'臺': '台', '灣': '湾', '國': '国', '區': '区', '縣': '県', '县': '県',
+	'東': '东', '濱': '浜', '澤': '沢', '廣': '広',
+}
+
+// foldRune lower-cases r and folds its variant; r is already NFKC.
+func foldRune(r rune) rune {
+	r = unicode.ToLower(r)
+	if r >= 0x2E80 { // variants are all ideographs
+		if v, ok := variants[r]; ok {
+			return v
+		}
+	}
+	return r
+}
+
+// class is what a folded character does to tokens.
+type class uint8
+
+const (
+	sep   class = iota // ends a token
+	word               // letter of a spaced script
+	digit              // number
+	cjk                // Han, Hiragana, Katakana or Hangul letter
+)
+
+func classOf(r rune) class {
+	if r < utf8.RuneSelf {
+		switch {
+		case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z':
+			return word
+		case '0' <= r && r <= '9':
+			return digit
+		}
+		return sep
+	}
+	switch { // the common blocks first: Hangul syllables, CJK ideographs, kana
+	case 0xAC00 <= r && r <= 0xD7A3, 0x4E00 <= r && r <= 0x9FFF, 0x3041 <= r && r <= 0x3096,
+		0x30A1 <= r && r <= 0x30FA, r == 'ー':
+		return cjk
+	}
+	letter := unicode.IsLetter(r)
+	number := !letter && unicode.IsNumber(r)
+	switch {
+	case !letter && !number:
+		return sep // symbols too: FTS5's unicode61 keeps only letters and numbers
+	case isCJK(r):
+		return cjk
+	case letter:
+		return word
+	}
+	return digit
+}
+
+// isCJK reports whether r is written without spaces between words. The prolonged sound mark ー and
+// the closing mark 〆 belong to no script but to Japanese words (センター, 締〆).
+func isCJK(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) ||
+		r == 'ー' || r == '〆'
+}
+
+// dropped reports whether r is left out of tokens without ending one: combining marks NFKC could
+// not compose (ideographic variation selectors after 葛, emoji selectors) and invisible format
+// characters (soft hyphens, zero-width joiners).
+func dropped(r rune) bool { return unicode.IsMark(r) || unicode.Is(unicode.Cf, r) }
+
+// unit is one folded character and the bytes of the original text it came from. NFKC may turn
+// one original character into several (㍻ into 平成) or several into one (ᄒ ᅡ into 하); all
+// characters of one normalisation segment share its span.
+type unit struct {
+	r          rune
+	class      class
+	start, end int
+}
+
+// normalize folds text into units, leaving out dropped characters (their bytes join the span of
+// the unit before, so that a highlight keeps a variation selector with its ideograph).
+func normalize(text string) []unit {
+	units := make([]unit, 0, utf8.RuneCountInString(text))
+	var it norm.Iter
+	it.InitString(norm.NFKC, text)
+	for !it.Done() {
+		start := it.Pos()
+		seg := it.Next()
+		end := it.Pos()
+		for len(seg) > 0 {
+			r, n := utf8.DecodeRune(seg)
+			seg = seg[n:]
+			if dropped(r) {
+				if k := len(units) - 1; k >= 0 && units[k].class != sep {
+					units[k].end = end
+				}
+				continue
+			}
+			r = foldRune(r)
+			units = append(units, unit{r: r, class: classOf(r), start: start, end: end})
+		}
+	}
+	return units
+}
+
+// kind tells how a token was made, which a query needs at a phrase's end.
+type kind uint8
+
+const (
+	whole  kind = iota // a word or number
+	bigram             // two characters of a CJK run
+	tail               // the last character of a CJK run of two or more
+	single             // a CJK run of one character
+)
+
+// token is a token and the units it covers, first to last inclusive.
+type token struct {
+	text        string
+	kind        kind
+	first, last int
+}
+
+// tokenize splits units into tokens: runs of one class; words and numbers whole (cut at
+// maxWordBytes), CJK runs as bigrams and a tail. It returns them with the index they make, their
+// texts joined by single spaces; each token's text is a slice of it, so a document's tokens cost
+// one allocation, not one each.
+func tokenize(units []unit) ([]token, string) {
+	var (
+		toks []token
+		offs [][2]int // each token's bytes in buf
+		buf  = make([]byte, 0, 2*len(units)+16)
+	)
+	begin := func() int {
+		if len(buf) > 0 {
+			buf = append(buf, ' ')
+		}
+		return len(buf)
+	}
+	end := func(k kind, first, last, start int) {
+		toks = append(toks, token{kind: k, first: first, last: last})
+		offs = append(offs, [2]int{start, len(buf)})
+	}
+	for i := 0; i < len(units); {
+		c := units[i].class
+		if c == sep {
+			i++
+			continue
+		}
+		j := i + 1
+		for j < len(units) && units[j].class == c {
+			j++
+		}
+		switch {
+		case c != cjk:
+			start := begin()
+			for _, u := range units[i:j] {
+				if len(buf)-start+utf8.RuneLen(u.r) > maxWordBytes {
+					break
+				}
+				buf = utf8.AppendRune(buf, u.r)
+			}
+			end(whole, i, j-1, start)
+		case j-i == 1:
+			start := begin()
+			buf = utf8.AppendRune(buf, units[i].r)
+			end(single, i, i, start)
+		default:
+			for k := i; k+1 < j; k++ {
+				start := begin()
+				buf = utf8.AppendRune(utf8.AppendRune(buf, units[k].r), units[k+1].r)
+				end(bigram, k, k+1, start)
+			}
+			start := begin()
+			buf = utf8.AppendRune(buf, units[j-1].r)
+			end(tail, j-1, j-1, start)
+		}
+		i = j
+	}
+	index := string(buf)
+	for n := range toks {
+		toks[n].text = index[offs[n][0]:offs[n][1]]
+	}
+	return toks, index
+}
