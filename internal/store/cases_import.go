@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"io"
 	"slices"
 	"strconv"
@@ -64,7 +63,7 @@ func (db *DB) Import(ctx context.Context, src cases.Source, meta cases.Import, r
 	}
 	switch db.Engine {
 	case SQLite:
-		err = im.writeSQLite()
+		err = im.writeSQLite(conn)
 	case Postgres:
 		err = im.writePostgres(conn)
 	}
@@ -259,19 +258,18 @@ func (im *importer) next() (*importArea, *cases.Observation, error) {
 			im.rejected++
 			continue
 		}
-		seen, prev, same := a.days.mark(o.Day, valuesHash(&o.Values), o.Pos.Line)
+		seen, same := a.days.mark(o.Day, valuesHash(&o.Values), o.Pos.Line)
 		switch {
 		case seen && same:
 			im.imp.Unchanged++
 			continue
 		case seen:
-			where := "earlier"
+			prev := a.days.lineOf(o.Day)
+			line := "?"
 			if prev > 0 {
-				where = "on line " + strconv.Itoa(prev)
+				line = strconv.Itoa(prev)
 			}
-			im.problem(o.Pos, "", "cases.problem.day_twice",
-				fmt.Sprintf("%s has figures for %s %s already, and they differ from these.", o.Area, o.Day, where),
-				"area", o.Area, "date", o.Day.String(), "line", strconv.Itoa(prev))
+			im.problem(o.Pos, "", "cases.problem.day_twice", "area", o.Area, "date", o.Day.String(), "line", line)
 			im.rejected++
 			continue
 		}
@@ -297,7 +295,7 @@ func (im *importer) next() (*importArea, *cases.Observation, error) {
 func (im *importer) checkObservation(o *cases.Observation) bool {
 	ps := cases.CheckObservation(*o, im.today)
 	for _, p := range ps {
-		im.problem(o.Pos, p.Field, p.Key, p.Message, p.Args...)
+		im.problem(o.Pos, p.Field, p.Key, p.Args...)
 	}
 	return len(ps) > 0
 }
@@ -346,11 +344,9 @@ func (im *importer) addArea(code string, a cases.Area, exists bool, o *cases.Obs
 	switch {
 	case !exists:
 		ia.area.Code = code
-		im.problem(o.Pos, "", "cases.problem.area_unknown",
-			fmt.Sprintf("There is no area %s: add it first, or check the code.", code), "area", code)
+		im.problem(o.Pos, "", "cases.problem.area_not_found", "area", code)
 	case cases.CanWrite(im.actor, a) != nil:
-		im.problem(o.Pos, "", "cases.problem.area_forbidden",
-			fmt.Sprintf("You may not write the figures of %s (%s).", a.Name, code), "area", code)
+		im.problem(o.Pos, "", "cases.problem.area_forbidden", "area", code)
 	default:
 		ia.ok = true
 		ia.cov, ia.covered = im.cov[a.ID]
@@ -362,15 +358,16 @@ func (im *importer) addArea(code string, a cases.Area, exists bool, o *cases.Obs
 }
 
 // problem records a problem of the store's at pos.
-func (im *importer) problem(pos cases.Position, field, key, msg string, args ...string) {
+// problem records what is wrong at pos, as the i18n message key with its args (name, value pairs);
+// its English text comes from the catalogue.
+func (im *importer) problem(pos cases.Position, field, key string, args ...string) {
 	if !im.opt.Partial {
 		im.failed = true
 	}
 	if len(im.problems) >= citypact.MaxImportProblems {
 		im.dropped++
 	} else {
-		im.problems = append(im.problems, citypact.Problem{Line: pos.Line, Column: pos.Column, Field: field, Key: key,
-			Args: args, Message: msg})
+		im.problems = append(im.problems, cases.NewProblem(pos, field, key, args...))
 	}
 	im.checkFull()
 }

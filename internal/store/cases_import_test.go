@@ -146,6 +146,9 @@ func TestImportStoresAndReadsBack(t *testing.T) {
 		if got, _ := w.db.Series(ctx, w.kor.ID, w.src.ID, mustDay("2020-03-02"), mustDay("2020-03-03")); !reflect.DeepEqual(got, want[1:2]) {
 			t.Errorf("series from, to: %+v", got)
 		}
+		if got, err := w.db.Series(ctx, w.seoul.ID, w.src.ID, 0, 0); err != nil || len(got) != 0 {
+			t.Errorf("series of an area without data: %+v %v", got, err)
+		}
 		cov, err := w.db.Coverage(ctx, w.kor.ID)
 		wantCov := []cases.Coverage{{AreaID: w.kor.ID, SourceID: w.src.ID, First: mustDay("2020-03-01"), Last: mustDay("2020-03-04"), Days: 3,
 			Has: 1<<cases.NewCases | 1<<cases.TotalCases | 1<<cases.PeopleVaccinated}}
@@ -307,7 +310,7 @@ func TestImportProblems(t *testing.T) {
 		msg   string   // in the first problem's message
 	}{
 		{"unknown area", "admin", []cases.Observation{good, ob(3, "XXX", "2020-03-01", cases.NewCases, 1), ob(4, "XXX", "2020-03-02", cases.NewCases, 1)},
-			[]string{"3 cases.problem.area_unknown"}, 1, "XXX"},
+			[]string{"3 cases.problem.area_not_found"}, 1, "XXX"},
 		{"future day", "admin", []cases.Observation{good, ob(3, "KOR", "2026-11-22", cases.NewCases, 1), ob(4, "KOR", "2026-11-24", cases.NewCases, 1)},
 			[]string{"4 cases.problem.date_future"}, 2, ""},
 		{"negative running total", "admin", []cases.Observation{good, ob(3, "KOR", "2020-03-02", cases.TotalDeaths, -1)},
@@ -365,12 +368,12 @@ func TestImportReaderProblems(t *testing.T) {
 			return r
 		}
 		_, err := w.importAs(admin, rd(), cases.ImportOptions{})
-		wantProblems(t, err, "3 cases.problem.number_invalid", "4 cases.problem.number_invalid", "5 cases.problem.area_unknown")
+		wantProblems(t, err, "3 cases.problem.number_invalid", "4 cases.problem.number_invalid", "5 cases.problem.area_not_found")
 		if got := w.series(t, w.kor); len(got) != 0 {
 			t.Errorf("stored %+v", got)
 		}
 		im, err := w.importAs(admin, rd(), cases.ImportOptions{Partial: true})
-		wantProblems(t, err, "3 cases.problem.number_invalid", "4 cases.problem.number_invalid", "5 cases.problem.area_unknown")
+		wantProblems(t, err, "3 cases.problem.number_invalid", "4 cases.problem.number_invalid", "5 cases.problem.area_not_found")
 		if importCounts(im) != [5]int{2, 1, 0, 0, 3} || len(w.series(t, w.kor)) != 1 {
 			t.Errorf("partial import %+v", im)
 		}
@@ -414,17 +417,17 @@ func TestImportCreatesCountries(t *testing.T) {
 		}
 		// Without CreateCountries unknown areas are problems, and nothing is created.
 		_, err := w.importAs(admin, file(), cases.ImportOptions{})
-		wantProblems(t, err, "2 cases.problem.area_unknown", "5 cases.problem.area_unknown", "6 cases.problem.area_unknown")
+		wantProblems(t, err, "2 cases.problem.area_not_found", "5 cases.problem.area_not_found", "6 cases.problem.area_not_found")
 		if _, err := w.db.AreaByCode(ctx, "FRA"); citypact.KindOf(err) != citypact.KindNotFound {
 			t.Errorf("FRA: %v", err)
 		}
 		// An editor may not create countries either.
 		_, err = w.importAs(w.editor, file(), cases.ImportOptions{CreateCountries: true})
-		wantProblems(t, err, "2 cases.problem.area_forbidden", "4 cases.problem.area_forbidden", "5 cases.problem.area_forbidden", "6 cases.problem.area_unknown")
+		wantProblems(t, err, "2 cases.problem.area_forbidden", "4 cases.problem.area_forbidden", "5 cases.problem.area_forbidden", "6 cases.problem.area_not_found")
 
 		before, _ := w.db.DataVersion(ctx)
 		im, err := w.importAs(admin, file(), cases.ImportOptions{CreateCountries: true, Partial: true})
-		wantProblems(t, err, "6 cases.problem.area_unknown")
+		wantProblems(t, err, "6 cases.problem.area_not_found")
 		if im.Inserted != 4 {
 			t.Errorf("import %+v", im)
 		}

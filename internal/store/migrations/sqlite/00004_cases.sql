@@ -66,7 +66,7 @@ CREATE INDEX case_imports_source ON case_imports (source_id, id);
 --
 -- No foreign keys on this table, on purpose: checking three keys per row made a first import of
 -- 1,000,000 rows take 10 times as long on PostgreSQL (28-56 s instead of 3-4.5 s; its checks run
--- per row, and lock the parent rows) and a third more CPU on SQLite (6.2-6.7 s instead of
+-- per row, and lock the parent rows) and a quarter more CPU on SQLite (6.2-6.7 s instead of
 -- 4.7-5.3 s). Import enforces them instead: it takes area ids from the areas table and the
 -- source's from its locked row, in its transaction, and writes its case_imports row before any
 -- observation; nothing deletes areas, sources or imports. observation_revisions and
