@@ -54,7 +54,7 @@ func TestImportCases(t *testing.T) {
 		if code, out, errs = run(t, "", env, "mapping", "save", "--source", "seoul-reports", "kor-tests", spec); code != 0 {
 			t.Fatalf("mapping save: %d %q %q", code, out, errs)
 		}
-		if code, out, _ = run(t, "", env, "mapping", "list"); !strings.Contains(out, "kor-tests") {
+		if code, out, _ = run(t, "", env, "mapping", "list"); code != 0 || !strings.Contains(out, "kor-tests") {
 			t.Fatalf("mapping list: %q", out)
 		}
 		tests := writeFile(t, "tests.csv", "day,n\n2020/3/1,10000\n2020/3/2,12000\n")

@@ -1,7 +1,6 @@
 package search_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -102,6 +101,6 @@ func TestIndexSize(t *testing.T) {
 		out[d.Lang] += len(search.Index(d.Text))
 	}
 	for _, lang := range []string{"ko", "zh", "ja", "en"} {
-		t.Log(fmt.Sprintf("%s: input %d bytes, Index %d bytes, ratio %.2f", lang, in[lang], out[lang], float64(out[lang])/float64(in[lang])))
+		t.Logf("%s: input %d bytes, Index %d bytes, ratio %.2f", lang, in[lang], out[lang], float64(out[lang])/float64(in[lang]))
 	}
 }
