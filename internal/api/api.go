@@ -23,6 +23,7 @@ import (
 	"github.com/citypact/citypact/internal/directory"
 	"github.com/citypact/citypact/internal/httpx"
 	"github.com/citypact/citypact/internal/i18n"
+	"github.com/citypact/citypact/internal/practice"
 )
 
 // Deps are what the API needs.
@@ -31,6 +32,10 @@ type Deps struct {
 	Directory directory.Store
 	Audit     audit.Reader
 	Cases     cases.Store
+	Practices practice.Store
+	// BaseURL is the hub's public URL (config.BaseURL): links to pages in answers and exports are
+	// absolute when it is set, relative to the hub otherwise.
+	BaseURL string
 	// Version tells the version of the stored data, which grows with every change; public
 	// series are cached and tagged by it. Nil: nothing is cached.
 	Version func(ctx context.Context) (int64, error)
@@ -106,6 +111,19 @@ func (s *Server) Routes() []httpx.Route {
 		r(get, "/mappings", V, s.mappingsList),
 		r(get, "/mappings/{name}", V, s.mappingShow),
 		r(put, "/mappings/{name}", E, s.mappingPut),
+		// The library: what the store lets the token's organisation see (others' drafts and
+		// practices shared with others are 404s); the owner's editors create and publish
+		// (practice.CanEdit), any member translates what they can read (practice.CanTranslate).
+		r(get, "/practices", V, s.practicesList),
+		r(get, "/practices.csv", V, s.practicesCSV),
+		r(post, "/practices", E, s.practiceCreate),
+		r(get, "/practices/{id}", V, s.practiceShow),
+		r(put, "/practices/{id}", E, s.practicePut),
+		r(post, "/practices/{id}/publish", E, s.practicePublish),
+		r(get, "/practices/{id}/versions", V, s.practiceVersions),
+		r(get, "/practices/{id}/versions/{n}", V, s.practiceVersion),
+		r(get, "/practices/{id}/translations", V, s.practiceTranslations),
+		r(put, "/practices/{id}/translations/{lang}", M, s.translationPut),
 		// Unknown paths and wrong methods answer in problem+json too.
 		{Method: "", Pattern: "/api/", Role: V, Surface: httpx.API, Handler: s.unmatched.NotFound},
 	}

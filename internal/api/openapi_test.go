@@ -275,6 +275,18 @@ func TestOpenAPISchemasMatchGoTypes(t *testing.T) {
 		"DateColumn":        cases.DateColumn{},
 		"AreaColumn":        cases.AreaColumn{},
 		"MetricColumn":      cases.MetricColumn{},
+		"Practice":          api.Practice{},
+		"PracticeItem":      api.PracticeItem{},
+		"PracticeList":      api.List[api.PracticeItem]{},
+		"Match":             api.Match{},
+		"SnippetFragment":   api.SnippetFragment{},
+		"NewPractice":       api.NewPractice{},
+		"PublishPractice":   api.PublishPractice{},
+		"Version":           api.Version{},
+		"VersionList":       api.List[api.Version]{},
+		"Translation":       api.Translation{},
+		"TranslationList":   api.List[api.Translation]{},
+		"NewTranslation":    api.NewTranslation{},
 	} {
 		ref := doc.Components.Schemas[name]
 		if ref == nil {

@@ -103,9 +103,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	// One bound for the heavy handlers of both surfaces: they share the database. Twice the
 	// processors keeps every core busy while a request waits on I/O.
 	limiter := httpx.NewLimiter(2 * runtime.GOMAXPROCS(0))
-	a.web = web.New(web.Deps{Accounts: a.Accounts, Directory: db, Cases: db, Settings: db, Audit: db, Assets: assets, Log: log,
+	a.web = web.New(web.Deps{Accounts: a.Accounts, Directory: db, Cases: db, Practices: db, Settings: db, Audit: db, Assets: assets, Log: log,
 		SecureCookies: cfg.TLS(), BehindProxy: cfg.BehindProxy, Demo: isDemo, Versions: db, Limiter: limiter})
-	a.api = api.New(api.Deps{Accounts: a.Accounts, Directory: db, Audit: db, Cases: db, Version: db.DataVersion, Limiter: limiter, Log: log})
+	a.api = api.New(api.Deps{Accounts: a.Accounts, Directory: db, Audit: db, Cases: db, Practices: db, BaseURL: cfg.BaseURL, Version: db.DataVersion, Limiter: limiter, Log: log})
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Handler = a.handler()
 	return a, nil
@@ -149,7 +149,7 @@ func (a *App) handler() http.Handler {
 	return httpx.Chain(mux,
 		httpx.Observe(a.Log, httpx.NewMetrics(a.registry)),
 		httpx.SecurityHeaders(a.Config.TLS()),
-		httpx.LimitBody(a.Config.MaxBodyBytes, map[string]int64{"/imports": a.Config.MaxUpload, "/api/v1/imports": a.Config.MaxUpload}),
+		httpx.LimitBody(a.Config.MaxBodyBytes, map[string]int64{"/imports": a.Config.MaxUpload, "/api/v1/imports": a.Config.MaxUpload, "/attachments": a.Config.MaxUpload}),
 		cop.Handler,
 	)
 }
@@ -244,6 +244,9 @@ func seedDemo(ctx context.Context, db *store.DB, log *slog.Logger) error {
 		return fmt.Errorf("demo: %w", err)
 	}
 	if err := demo.SeedCases(ctx, db, db, db); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if err := demo.SeedPractices(ctx, db, db); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
 	log.Info("demo hub seeded", "organisations", sum.Organisations, "memberships", sum.Memberships, "entries", sum.Entries)

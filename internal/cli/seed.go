@@ -31,6 +31,9 @@ func seed(ctx context.Context, env Env, args []string) error {
 	if err := demo.SeedCases(ctx, db, db, db); err != nil {
 		return err
 	}
+	if err := demo.SeedPractices(ctx, db, db); err != nil {
+		return err
+	}
 	fmt.Fprintf(env.Stdout, "demo hub: %d organisations, %d memberships, %d ties, %d contacts, %d timeline entries added\n",
 		sum.Organisations, sum.Memberships, sum.Ties, sum.Contacts, sum.Entries)
 	return nil

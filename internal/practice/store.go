@@ -3,8 +3,10 @@ package practice
 import (
 	"context"
 	"io"
+	"time"
 
 	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/search"
 )
 
 // Filter narrows a list of practices. Lists hold only what the actor in ctx may see
@@ -30,6 +32,50 @@ type HandbookFilter struct {
 	SharedWith int64 // handbooks shared with this organisation
 	Practice   int64 // handbooks holding this practice
 	Page       citypact.Page
+}
+
+// SearchQuery is a full-text search of the library, with filters. Only practices the actor may
+// see are found (CanSeePractice), published ones, and retired ones with Retired.
+type SearchQuery struct {
+	Text       string // what the user typed, read by search.Parse (no query syntax)
+	Category   string // a category key
+	Lang       string // the matching document's language: the original's or a translation's
+	SDG        string // an SDG target code
+	Owner      int64  // practices of this organisation
+	Country    string // practices of organisations in this country (ISO 3166 alpha-2)
+	PeriodFrom time.Time
+	PeriodTo   time.Time // with PeriodFrom, practices whose period overlaps these days
+	Retired    bool      // include retired practices
+	Limit      int       // hits wanted: DefaultSearchLimit when ≤ 0, at most MaxSearchLimit
+}
+
+// Search limits. SearchCandidates bounds the documents one search ranks and counts: beyond it,
+// the newest ones are ranked and the total is a lower bound (SearchResult.TotalCapped).
+const (
+	DefaultSearchLimit = 20
+	MaxSearchLimit     = 100
+	SearchCandidates   = 1000
+)
+
+// Hit is one practice a search found, through its best-matching document: the original or one
+// of its translations.
+type Hit struct {
+	Practice Practice
+	Lang     string // the matching document's language
+	Title    string // in Lang
+	Summary  string // in Lang
+	Score    float64
+	// Snippet is a piece of the document's text around the first match, matches marked.
+	Snippet []search.Segment
+}
+
+// SearchResult is a page of hits, best first, and how many practices matched.
+type SearchResult struct {
+	Hits  []Hit
+	Total int
+	// TotalCapped: more documents matched than a search counts, so Total is a lower bound
+	// (show it as "N+").
+	TotalCapped bool
 }
 
 // Store keeps the practice library.
@@ -145,4 +191,11 @@ type Store interface {
 	// (CanManageCategories).
 	Categories(ctx context.Context) ([]Category, error)
 	SaveCategory(ctx context.Context, c *Category) error
+
+	// Search finds practices by text, best match first, one hit per practice. Published
+	// practices' originals and translations are indexed when they are published or saved; drafts
+	// never are. A query with nothing to search for (empty, or only punctuation) is KindInvalid on
+	// "q" ("search.empty"); whatever else the user typed is searched for as words, so a query
+	// never fails on its syntax. The SearchCandidates newest matching documents are ranked.
+	Search(ctx context.Context, q SearchQuery) (SearchResult, error)
 }

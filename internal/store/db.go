@@ -270,10 +270,12 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 }
 
 // Columns lists every "table.column" of the schema, sorted: the test that both engines have the
-// same schema compares these.
+// same schema compares these. On SQLite the shadow tables an FTS5 table keeps its index in are
+// left out (the virtual table itself is listed): they are the engine's, as a GIN index is.
 func (db *DB) Columns(ctx context.Context) ([]string, error) {
 	q := `SELECT m.name || '.' || p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
-		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1`
+		WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
+		AND m.name NOT IN (SELECT name FROM pragma_table_list WHERE type = 'shadow') ORDER BY 1`
 	if db.Engine == Postgres {
 		q = `SELECT table_name || '.' || column_name FROM information_schema.columns
 			WHERE table_schema = current_schema() ORDER BY 1`

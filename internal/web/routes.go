@@ -100,6 +100,35 @@ func (s *Server) Routes() []httpx.Route {
 		r(post, "/orgs/{slug}/area", E, s.orgAreaCreate),
 		r(post, "/admin/updates", A, s.homeAreasSave),
 
+		// The countermeasure library: public to read (the store shows each reader only what they
+		// may see); each write asks the domain (practice.CanEdit for the owner's editors); any
+		// member follows and translates what they can read.
+		heavy(public(r(get, "/library", V, s.libraryList))),
+		// Atom feeds of public practices, one per language (?lang=, else the reader's).
+		heavy(public(r(get, "/library.atom", V, s.libraryFeed))),
+		heavy(public(r(get, "/orgs/{slug}/practices.atom", V, s.orgPracticesFeed))),
+		r(get, "/practices/new", E, s.practiceNewForm),
+		r(post, "/practices/new", E, s.practiceCreate),
+		public(r(get, "/practices/{id}", V, s.practiceShow)),
+		r(get, "/practices/{id}/edit", E, s.practiceEditForm),
+		r(post, "/practices/{id}/edit", E, s.practiceUpdate),
+		r(post, "/practices/{id}/publish", E, s.practicePublish),
+		r(post, "/practices/{id}/status", E, s.practiceStatus),
+		r(post, "/practices/{id}/delete", E, s.practiceDelete),
+		r(post, "/practices/{id}/follow", M, s.practiceFollow),
+		public(r(get, "/practices/{id}/versions", V, s.practiceVersions)),
+		heavy(public(r(get, "/practices/{id}/diff", V, s.practiceDiff))),
+		r(get, "/practices/{id}/translations/new", M, s.translationNewForm),
+		r(post, "/practices/{id}/translations", M, s.translationSave),
+		r(post, "/attachments", E, s.attachmentUpload),
+		r(get, "/attachments/{id}", V, s.attachmentDownload),
+		r(post, "/attachments/{id}/delete", E, s.attachmentDelete),
+		r(get, "/handbooks/new", E, s.handbookNewForm),
+		r(post, "/handbooks/new", E, s.handbookCreate),
+		heavy(public(r(get, "/handbooks/{id}", V, s.handbookShow))),
+		r(get, "/handbooks/{id}/edit", E, s.handbookEditForm),
+		r(post, "/handbooks/{id}/edit", E, s.handbookUpdate),
+
 		// Anything else is a page that does not exist (404) or a wrong method (405), in the
 		// reader's language.
 		{Method: "", Pattern: "/", Role: V, Surface: httpx.HTML, Handler: s.unmatched.NotFound},

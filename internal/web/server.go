@@ -22,6 +22,7 @@ import (
 	"github.com/citypact/citypact/internal/directory"
 	"github.com/citypact/citypact/internal/httpx"
 	"github.com/citypact/citypact/internal/i18n"
+	"github.com/citypact/citypact/internal/practice"
 	"github.com/citypact/citypact/internal/web/view"
 )
 
@@ -30,6 +31,7 @@ type Deps struct {
 	Accounts      *account.Service
 	Directory     directory.Store
 	Cases         cases.Store
+	Practices     practice.Store
 	Settings      Settings
 	Audit         audit.Reader
 	Assets        *Assets

@@ -1,0 +1,185 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io"
+
+	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/practice"
+)
+
+const attachmentColumns = `a.id, a.practice_id, a.owner_id, a.name, a.type, a.size, a.sha256, a.at`
+
+func attachmentsWhere(ctx context.Context, q querier, rest string, args ...any) ([]practice.Attachment, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+attachmentColumns+` FROM attachments a WHERE `+rest, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []practice.Attachment
+	for rows.Next() {
+		var at practice.Attachment
+		if err := rows.Scan(&at.ID, &at.PracticeID, &at.OwnerID, &at.Name, &at.Type, &at.Size, &at.SHA256, &at.At); err != nil {
+			return nil, err
+		}
+		at.At = at.At.UTC()
+		out = append(out, at)
+	}
+	return out, rows.Err()
+}
+
+// SaveAttachment stores an attachment's content in the database (see the migration) after
+// checking it is exactly a.Size bytes hashing to a.SHA256, which it reads before the
+// transaction begins, so that a slow upload never holds the write lock. The practice's editors
+// (CanChange) attach files, to drafts as well; the owner's quota is checked again inside the
+// transaction, which on SQLite is serialised with every other write and on PostgreSQL locks
+// the owner's row, so two uploads cannot both fit in the last megabytes.
+func (db *DB) SaveAttachment(ctx context.Context, a *practice.Attachment, content io.Reader, lim practice.Limits) (err error) {
+	defer citypact.Wrap(&err, "store.SaveAttachment(%d, %q)", a.PracticeID, a.Name)
+	actor := citypact.ActorFrom(ctx)
+	if a.Size <= 0 || a.Size > max(lim.MaxFile, practice.DefaultMaxFile) || len(practice.Extensions(a.Type)) == 0 {
+		return fmt.Errorf("attachment record not from CheckUpload: size %d, type %q", a.Size, a.Type)
+	}
+	data, err := io.ReadAll(io.LimitReader(content, a.Size+1))
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(data)
+	if int64(len(data)) != a.Size || hex.EncodeToString(sum[:]) != a.SHA256 {
+		return fmt.Errorf("content is not what was checked: %d bytes, sha256 %x", len(data), sum)
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		p, err := db.changeable(ctx, tx, actor, a.PracticeID)
+		if err != nil {
+			return err
+		}
+		if db.Engine == Postgres {
+			if _, err := tx.ExecContext(ctx, `SELECT id FROM organisations WHERE id = $1 FOR UPDATE`, p.OwnerID); err != nil {
+				return err
+			}
+		}
+		used, err := attachmentUsage(ctx, tx, p.OwnerID)
+		if err != nil {
+			return err
+		}
+		if err := practice.CheckQuota(used, a.Size, lim.Quota); err != nil {
+			return err
+		}
+		a.OwnerID, a.At = p.OwnerID, db.Now()
+		err = tx.QueryRowContext(ctx, `INSERT INTO attachments (practice_id, owner_id, name, type, size, sha256, at, content)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			a.PracticeID, a.OwnerID, a.Name, a.Type, a.Size, a.SHA256, a.At, data).Scan(&a.ID)
+		if err != nil {
+			return err
+		}
+		return db.writeAudit(ctx, tx, "attachment.create", "attachment", a.ID, nil, a)
+	})
+}
+
+func attachmentUsage(ctx context.Context, q querier, ownerID int64) (n int64, err error) {
+	err = q.QueryRowContext(ctx, `SELECT COALESCE(SUM(size), 0) FROM attachments WHERE owner_id = $1`, ownerID).Scan(&n)
+	return n, err
+}
+
+// attachment reads one attachment's record and its practice, which the actor must see.
+func (db *DB) attachment(ctx context.Context, q querier, a citypact.Actor, id int64) (practice.Attachment, practice.Practice, error) {
+	as, err := attachmentsWhere(ctx, q, `a.id = $1`, id)
+	if err != nil {
+		return practice.Attachment{}, practice.Practice{}, err
+	}
+	if len(as) == 0 {
+		return practice.Attachment{}, practice.Practice{}, citypact.NotFound("attachment")
+	}
+	p, err := db.visiblePractice(ctx, q, a, `p.id = $1`, as[0].PracticeID)
+	if citypact.KindOf(err) == citypact.KindNotFound {
+		err = citypact.NotFound("attachment")
+	}
+	return as[0], p, err
+}
+
+// DeleteAttachment deletes an attachment, for the practice's editors.
+func (db *DB) DeleteAttachment(ctx context.Context, id int64) (err error) {
+	defer citypact.Wrap(&err, "store.DeleteAttachment(%d)", id)
+	actor := citypact.ActorFrom(ctx)
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		at, p, err := db.attachment(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		if err := practice.CanEdit(actor, p.OwnerID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM attachments WHERE id = $1`, id); err != nil {
+			return err
+		}
+		return db.writeAudit(ctx, tx, "attachment.delete", "attachment", id, at, nil)
+	})
+}
+
+// Attachments lists the attachments of a practice the actor may see, oldest first.
+func (db *DB) Attachments(ctx context.Context, practiceID int64) (_ []practice.Attachment, err error) {
+	defer citypact.Wrap(&err, "store.Attachments(%d)", practiceID)
+	ctx = db.reading(ctx)
+	if _, err := db.visiblePractice(ctx, db.r, citypact.ActorFrom(ctx), `p.id = $1`, practiceID); err != nil {
+		return nil, err
+	}
+	return attachmentsWhere(ctx, db.r, `a.practice_id = $1 ORDER BY a.id`, practiceID)
+}
+
+// AttachmentContent returns an attachment of a practice the actor may see, with its content.
+// The content is read whole (at most the per-file limit, 20 MiB by default) so that no
+// connection stays open while the client downloads.
+func (db *DB) AttachmentContent(ctx context.Context, id int64) (_ practice.Attachment, _ io.ReadCloser, err error) {
+	defer citypact.Wrap(&err, "store.AttachmentContent(%d)", id)
+	ctx = db.reading(ctx)
+	at, _, err := db.attachment(ctx, db.r, citypact.ActorFrom(ctx), id)
+	if err != nil {
+		return practice.Attachment{}, nil, err
+	}
+	var data []byte
+	if err := db.r.QueryRowContext(ctx, `SELECT content FROM attachments WHERE id = $1`, id).Scan(&data); err != nil {
+		return practice.Attachment{}, nil, notFound(err, "attachment")
+	}
+	return at, io.NopCloser(bytes.NewReader(data)), nil
+}
+
+// AttachmentUsage is the bytes of all attachments of an organisation, for its members and
+// admins.
+func (db *DB) AttachmentUsage(ctx context.Context, ownerID int64) (_ int64, err error) {
+	defer citypact.Wrap(&err, "store.AttachmentUsage(%d)", ownerID)
+	a := citypact.ActorFrom(ctx)
+	switch {
+	case !a.SignedIn() && !a.IsAdmin():
+		return 0, citypact.ErrUnauthenticated
+	case !a.IsAdmin() && a.OrgID != ownerID:
+		return 0, citypact.Forbidden("not this organisation's member")
+	}
+	return attachmentUsage(db.reading(ctx), db.r, ownerID)
+}
+
+// Lineage returns the practices id was adapted from and those adapted from it, each list holding
+// only practices the actor may see, in the author's order and newest first respectively.
+func (db *DB) Lineage(ctx context.Context, id int64) (sources, adaptations []practice.Practice, err error) {
+	defer citypact.Wrap(&err, "store.Lineage(%d)", id)
+	ctx = db.reading(ctx)
+	a := citypact.ActorFrom(ctx)
+	if _, err := db.visiblePractice(ctx, db.r, a, `p.id = $1`, id); err != nil {
+		return nil, nil, err
+	}
+	args := []any{id}
+	arg := func(v any) int { args = append(args, v); return len(args) }
+	vis := db.practiceVisible(a, "p", arg)
+	sources, err = practicesWhere(ctx, db.r, `p.id IN (SELECT source_id FROM practice_lineage WHERE practice_id = $1) AND `+vis+`
+		ORDER BY (SELECT position FROM practice_lineage l WHERE l.practice_id = $1 AND l.source_id = p.id)`, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	adaptations, err = practicesWhere(ctx, db.r, `p.id IN (SELECT practice_id FROM practice_lineage WHERE source_id = $1) AND `+vis+`
+		ORDER BY p.id DESC`, args...)
+	return sources, adaptations, err
+}

@@ -1,0 +1,478 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/markdown"
+	"github.com/citypact/citypact/internal/practice"
+	"github.com/citypact/citypact/internal/search"
+)
+
+// Search documents. Each published practice has one document per language: the original
+// (slot 0) and each translation (its slot, 1–255), identified by docID. A document holds
+// search.Index of its title, summary and body (the body as markdown.Plain, so link addresses and
+// markup are not words); the original's also holds the tags. Documents are written in the
+// transaction of Publish and SaveTranslation and removed with DeleteTranslation; drafts have
+// none, and retired practices keep theirs (Search leaves them out unless asked).
+//
+// Matching is the engines' own: an FTS5 phrase query on SQLite; on PostgreSQL the GIN index
+// finds the documents holding every token and strpos checks each phrase on index_text (tokens
+// separated by single spaces, so a phrase is a substring that starts and ends on a space).
+
+// slotBits is how many low bits of a document id number its slot.
+const slotBits = 8
+
+func docID(practiceID int64, slot int) int64 { return practiceID<<slotBits | int64(slot) }
+
+// maxSlot is the most translations a practice can have, each holding a document slot.
+const maxSlot = 1<<slotBits - 1
+
+// snippetWidth is about how many characters of text a hit's snippet shows.
+const snippetWidth = 160
+
+// searchCandidates is practice.SearchCandidates, which tests lower.
+var searchCandidates = practice.SearchCandidates
+
+var errEmptyQuery = citypact.Invalid(citypact.FieldError{Field: "q", Key: "search.empty"})
+
+func parseQuery(s string) search.Query { return search.Parse(s) }
+
+// documentText is what a document indexes.
+func documentText(title, summary, body string, tags []string) string {
+	parts := append([]string{title, summary, markdown.Plain(body, 0)}, tags...)
+	return strings.Join(parts, "\n")
+}
+
+// indexOriginal writes the search document of p's original text.
+func (db *DB) indexOriginal(ctx context.Context, tx *sql.Tx, p practice.Practice) error {
+	return db.writeDocument(ctx, tx, docID(p.ID, 0), p.ID, p.Lang, documentText(p.Title, p.Summary, p.Body, p.Tags))
+}
+
+// writeDocument creates or replaces one search document.
+func (db *DB) writeDocument(ctx context.Context, tx *sql.Tx, doc, practiceID int64, lang, text string) error {
+	index := search.Index(text)
+	if db.Engine == Postgres {
+		_, err := tx.ExecContext(ctx, `INSERT INTO practice_search (doc_id, practice_id, lang, index_text) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (doc_id) DO UPDATE SET lang = excluded.lang, index_text = excluded.index_text`, doc, practiceID, lang, index)
+		return err
+	}
+	if err := db.deleteDocument(ctx, tx, doc); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO practice_search (rowid, index_text, doc_id, practice_id, lang) VALUES ($1, $2, $1, $3, $4)`,
+		doc, index, practiceID, lang)
+	return err
+}
+
+func (db *DB) deleteDocument(ctx context.Context, tx *sql.Tx, doc int64) error {
+	q := `DELETE FROM practice_search WHERE rowid = $1`
+	if db.Engine == Postgres {
+		q = `DELETE FROM practice_search WHERE doc_id = $1`
+	}
+	_, err := tx.ExecContext(ctx, q, doc)
+	return err
+}
+
+// matchCondition returns the condition that a document (practice_search aliased s) matches q.
+func (db *DB) matchCondition(q search.Query, s string, arg func(any) int) string {
+	if db.Engine == SQLite {
+		return fmt.Sprintf(`%s.practice_search MATCH $%d`, s, arg(q.FTS5()))
+	}
+	// Every token, for the GIN index; a phrase's last token as a prefix when the phrase is one.
+	var all search.Query
+	for _, p := range q.Phrases {
+		for i, t := range p.Tokens {
+			all.Phrases = append(all.Phrases, search.Phrase{Tokens: []string{t}, Prefix: p.Prefix && i == len(p.Tokens)-1})
+		}
+	}
+	conds := []string{fmt.Sprintf(`to_tsvector('simple', %[1]s.index_text) @@ to_tsquery('simple', $%[2]d)`, s, arg(all.TSQuery()))}
+	for _, p := range q.Phrases {
+		if len(p.Tokens) == 1 {
+			continue // the index alone decides
+		}
+		needle, text := phraseNeedle(p), fmt.Sprintf(`' ' || %s.index_text || ' '`, s)
+		conds = append(conds, fmt.Sprintf(`strpos(%s, $%d) > 0`, text, arg(needle)))
+	}
+	return strings.Join(conds, " AND ")
+}
+
+// phraseNeedle is a phrase as it stands in " "+index_text+" ": its tokens between spaces, the
+// last one open at its end when it is a prefix.
+func phraseNeedle(p search.Phrase) string {
+	s := " " + strings.Join(p.Tokens, " ")
+	if !p.Prefix {
+		s += " "
+	}
+	return s
+}
+
+// matchingPractices returns a subquery of the ids of practices with a document matching q.
+func (db *DB) matchingPractices(q search.Query, arg func(any) int) string {
+	if db.Engine == SQLite {
+		return fmt.Sprintf(`SELECT rowid >> %d FROM practice_search WHERE practice_search MATCH $%d`, slotBits, arg(q.FTS5()))
+	}
+	return `SELECT s.practice_id FROM practice_search s WHERE ` + db.matchCondition(q, "s", arg)
+}
+
+// candidate is a matching document and its score (higher is better).
+type candidate struct {
+	doc   int64
+	score float64
+}
+
+// Search finds practices by text (see practice.Store). It works in two steps:
+//
+//  1. Candidates: the newest practice.SearchCandidates documents that match, whose practice the
+//     actor may see (the predicate of practiceVisible) and that pass the filters, in one query
+//     that reads the index in descending document id and stops at the bound. However many
+//     documents a word matches, this step reads at most that many practices.
+//  2. Ranking, of the candidates only: bm25 on SQLite (FTS5's own, computed in the same query);
+//     on PostgreSQL BM25 computed here from each phrase's count in the document and the
+//     document's length, read with the candidates (ts_rank would rebuild every candidate's
+//     tsvector). One hit per practice, by its best document.
+//
+// Total is the number of practices among the candidates; TotalCapped says the bound was hit.
+func (db *DB) Search(ctx context.Context, sq practice.SearchQuery) (_ practice.SearchResult, err error) {
+	defer citypact.Wrap(&err, "store.Search")
+	ctx = db.reading(ctx)
+	a := citypact.ActorFrom(ctx)
+	q := parseQuery(sq.Text)
+	if q.Empty() {
+		return practice.SearchResult{}, errEmptyQuery
+	}
+	limit := sq.Limit
+	switch {
+	case limit <= 0:
+		limit = practice.DefaultSearchLimit
+	case limit > practice.MaxSearchLimit:
+		limit = practice.MaxSearchLimit
+	}
+	cands, err := db.candidates(ctx, a, q, sq)
+	if err != nil {
+		return practice.SearchResult{}, err
+	}
+	res := practice.SearchResult{TotalCapped: len(cands) > searchCandidates}
+	cands = cands[:min(len(cands), searchCandidates)]
+
+	// The best document of each practice, best first; ties go to the newer.
+	best := map[int64]candidate{}
+	for _, c := range cands {
+		id := c.doc >> slotBits
+		if b, ok := best[id]; !ok || c.score > b.score {
+			best[id] = c
+		}
+	}
+	res.Total = len(best)
+	top := make([]candidate, 0, len(best))
+	for _, c := range best {
+		top = append(top, c)
+	}
+	slices.SortFunc(top, func(x, y candidate) int {
+		switch {
+		case x.score > y.score:
+			return -1
+		case x.score < y.score:
+			return 1
+		case x.doc > y.doc:
+			return -1
+		case x.doc < y.doc:
+			return 1
+		}
+		return 0
+	})
+	top = top[:min(len(top), limit)]
+	if len(top) == 0 {
+		return res, nil
+	}
+	res.Hits, err = db.hits(ctx, q, top)
+	return res, err
+}
+
+// candidates runs step 1 of Search, with the scores of step 2. It reads one candidate more than
+// the bound, to tell a total of exactly the bound from a larger one.
+func (db *DB) candidates(ctx context.Context, a citypact.Actor, q search.Query, sq practice.SearchQuery) ([]candidate, error) {
+	var where []string
+	var args []any
+	arg := func(v any) int { args = append(args, v); return len(args) }
+	match := db.matchCondition(q, "s", arg)
+	if sq.Retired {
+		where = append(where, `p.status IN ('published', 'retired')`)
+	} else {
+		where = append(where, `p.status = 'published'`)
+	}
+	where = append(where, db.practiceVisible(a, "p", arg))
+	if sq.Category != "" {
+		where = append(where, fmt.Sprintf(`p.category = $%d`, arg(sq.Category)))
+	}
+	if sq.Lang != "" {
+		where = append(where, fmt.Sprintf(`s.lang = $%d`, arg(practice.CanonicalLang(sq.Lang))))
+	}
+	if sq.SDG != "" {
+		where = append(where, fmt.Sprintf(`p.id IN (SELECT practice_id FROM practice_sdg WHERE target = $%d)`, arg(sq.SDG)))
+	}
+	if sq.Owner != 0 {
+		where = append(where, fmt.Sprintf(`p.owner_id = $%d`, arg(sq.Owner)))
+	}
+	if c := strings.ToUpper(strings.TrimSpace(sq.Country)); c != "" {
+		where = append(where, fmt.Sprintf(`p.owner_id IN (SELECT id FROM organisations WHERE country = $%d)`, arg(c)))
+	}
+	if !sq.PeriodFrom.IsZero() {
+		where = append(where, fmt.Sprintf(`(p.period_to IS NULL OR p.period_to >= $%d)`, arg(dateText(sq.PeriodFrom))))
+	}
+	if !sq.PeriodTo.IsZero() {
+		where = append(where, fmt.Sprintf(`(p.period_from IS NULL OR p.period_from <= $%d)`, arg(dateText(sq.PeriodTo))))
+	}
+	cond := strings.Join(where, " AND ")
+	if db.Engine == SQLite {
+		// FTS5 reads the phrase's doclists newest first and stops at the LIMIT; bm25 is
+		// computed for those rows only. Its values are negative, lower being better.
+		return queryCandidates(ctx, db.r, fmt.Sprintf(`SELECT s.rowid, -bm25(practice_search) FROM practice_search s
+			JOIN practices p ON p.id = s.rowid >> %d WHERE %s AND %s ORDER BY s.rowid DESC LIMIT %d`,
+			slotBits, match, cond, searchCandidates+1), args, false)
+	}
+	// The matching documents come from the GIN index as a bitmap, in no order. Materialising
+	// them keeps the planner from walking the primary key backwards instead and rebuilding each
+	// document's tsvector to test it, which for a common word costs seconds; sorted, they meet
+	// the practices' filters one by one until the bound is reached. Then the phrases' counts in
+	// each candidate, for BM25: occurrences of " tok tok" in " "+text.
+	var counts []string
+	for _, p := range q.Phrases {
+		n := arg(strings.TrimSuffix(phraseNeedle(p), " "))
+		counts = append(counts, fmt.Sprintf(`(octet_length(x.t) - octet_length(replace(x.t, $%[1]d, ''))) / octet_length($%[1]d)`, n))
+	}
+	query := fmt.Sprintf(`WITH m AS MATERIALIZED (SELECT s.doc_id, s.practice_id, s.lang FROM practice_search s WHERE %s),
+		c AS (SELECT s.doc_id FROM m s JOIN practices p ON p.id = s.practice_id WHERE %s ORDER BY s.doc_id DESC LIMIT %d)
+		SELECT c.doc_id, octet_length(x.t), %s FROM c JOIN practice_search s ON s.doc_id = c.doc_id
+		CROSS JOIN LATERAL (SELECT ' ' || s.index_text AS t) x`, match, cond, searchCandidates+1, strings.Join(counts, ", "))
+	return queryCandidates(ctx, db.r, query, args, true)
+}
+
+// queryCandidates reads candidates: their score, or (counted) their length and phrase counts,
+// which it scores with BM25.
+func queryCandidates(ctx context.Context, q querier, query string, args []any, counted bool) ([]candidate, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	var out []candidate
+	var lengths []float64
+	var tfs [][]float64
+	for rows.Next() {
+		var c candidate
+		if !counted {
+			if err := rows.Scan(&c.doc, &c.score); err != nil {
+				return nil, err
+			}
+			out = append(out, c)
+			continue
+		}
+		vals := make([]float64, len(cols)-1)
+		dest := []any{&c.doc}
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+		lengths = append(lengths, vals[0])
+		tfs = append(tfs, vals[1:])
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if counted {
+		bm25(out, lengths, tfs)
+	}
+	return out, nil
+}
+
+// bm25 scores candidates from their lengths and each phrase's count, with k1 = 1.2, b = 0.75,
+// the candidates' mean length as the average, and every phrase weighted alike (an IDF of 1):
+// document frequencies over the whole index are what the bound avoids reading.
+func bm25(cands []candidate, lengths []float64, tfs [][]float64) {
+	const k1, b = 1.2, 0.75
+	var sum float64
+	for _, l := range lengths {
+		sum += l
+	}
+	avg := max(sum/float64(max(len(lengths), 1)), 1)
+	for i := range cands {
+		norm := k1 * (1 - b + b*lengths[i]/avg)
+		var s float64
+		for _, tf := range tfs[i] {
+			s += tf * (k1 + 1) / (tf + norm)
+		}
+		cands[i].score = s
+	}
+}
+
+// hits reads the practices and translations of the documents picked, in order, with their
+// snippets.
+func (db *DB) hits(ctx context.Context, q search.Query, top []candidate) ([]practice.Hit, error) {
+	ids := make([]any, len(top))
+	for i, c := range top {
+		ids[i] = c.doc >> slotBits
+	}
+	ps, err := practicesWhere(ctx, db.r, `p.id IN (`+placeholders(1, len(ids))+`)`, ids...)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]practice.Practice{}
+	for _, p := range ps {
+		byID[p.ID] = p
+	}
+	type text struct{ lang, title, summary, body string }
+	translated := map[int64]text{}
+	var tids []any
+	for _, c := range top {
+		if c.doc&maxSlot != 0 {
+			tids = append(tids, c.doc>>slotBits)
+		}
+	}
+	if len(tids) > 0 {
+		rows, err := db.r.QueryContext(ctx, `SELECT practice_id, slot, lang, title, summary, body FROM practice_translations
+			WHERE practice_id IN (`+placeholders(1, len(tids))+`)`, tids...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var slot int
+			var t text
+			if err := rows.Scan(&id, &slot, &t.lang, &t.title, &t.summary, &t.body); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			translated[docID(id, slot)] = t
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	hits := make([]practice.Hit, 0, len(top))
+	for _, c := range top {
+		p, ok := byID[c.doc>>slotBits]
+		if !ok {
+			continue // deleted meanwhile
+		}
+		t := text{p.Lang, p.Title, p.Summary, p.Body}
+		if c.doc&maxSlot != 0 {
+			if t, ok = translated[c.doc]; !ok {
+				continue // deleted meanwhile
+			}
+		}
+		hits = append(hits, practice.Hit{Practice: p, Lang: t.lang, Title: t.title, Summary: t.summary, Score: c.score,
+			Snippet: snippet(snippetSource(t.summary, t.body), q)})
+	}
+	return hits, nil
+}
+
+// snippet cuts a hit's snippet from text. search.Snippet normalises all the text it is given
+// (about 150 ns a byte: 0.4 ms for 300 words of CJK, which twenty hits would make most of a
+// search's time), so it is given a window of the text: from a little before where a phrase's
+// first token occurs in the text as written (a byte search, lower-cased) to a little more than
+// a snippet's width after, as long as the window holds a match; failing that (variant
+// characters, or a token found only inside a longer word), the text's start, where
+// search.Snippet falls back to when nothing matches.
+func snippet(text string, q search.Query) []search.Segment {
+	const before, after = snippetWidth/2 + 20, snippetWidth + snippetWidth/4 + 20 // characters
+	if utf8.RuneCountInString(text) <= before+after {
+		return search.Snippet(text, q, snippetWidth)
+	}
+	lower := strings.ToLower(text)
+	if len(lower) != len(text) {
+		lower = text // offsets would not match
+	}
+	var starts []int
+	for _, p := range q.Phrases {
+		if at := strings.Index(lower, p.Tokens[0]); at >= 0 {
+			starts = append(starts, at)
+		}
+	}
+	slices.Sort(starts)
+	for _, at := range starts[:min(len(starts), 3)] {
+		lo, hi := back(text, at, before), forward(text, at, after)
+		segs := search.Snippet(text[lo:hi], q, snippetWidth)
+		if !slices.ContainsFunc(segs, func(s search.Segment) bool { return s.Hit }) {
+			continue
+		}
+		if lo > 0 && !strings.HasPrefix(segs[0].Text, "…") {
+			segs = append([]search.Segment{{Text: "…"}}, segs...)
+		}
+		if n := len(segs) - 1; hi < len(text) && !strings.HasSuffix(segs[n].Text, "…") {
+			segs = append(segs, search.Segment{Text: "…"})
+		}
+		return segs
+	}
+	segs := search.Snippet(text[:forward(text, 0, after)], q, snippetWidth)
+	if n := len(segs) - 1; n >= 0 && !strings.HasSuffix(segs[n].Text, "…") {
+		segs = append(segs, search.Segment{Text: "…"})
+	}
+	return segs
+}
+
+// back returns the byte offset n characters before i in text (or 0); forward, n characters
+// after (or the end).
+func back(text string, i, n int) int {
+	for ; n > 0 && i > 0; n-- {
+		_, size := utf8.DecodeLastRuneInString(text[:i])
+		i -= size
+	}
+	return i
+}
+
+func forward(text string, i, n int) int {
+	for ; n > 0 && i < len(text); n-- {
+		_, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+	}
+	return i
+}
+
+// snippetSource is the text a snippet is cut from: the summary, then the body with the commonest
+// Markdown markup blanked out (emphasis, headings, quotes, code marks, table bars, link
+// addresses). It is cheap, unlike rendering, and a snippet needs no more: Snippet collapses the
+// spaces left behind.
+func snippetSource(summary, body string) string {
+	var b strings.Builder
+	b.Grow(len(summary) + len(body) + 2)
+	b.WriteString(summary)
+	b.WriteString("\n\n")
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		switch c {
+		case '*', '_', '#', '>', '`', '|', '~', '[':
+			b.WriteByte(' ')
+		case '!':
+			if i+1 < len(body) && body[i+1] == '[' {
+				b.WriteByte(' ')
+			} else {
+				b.WriteByte(c)
+			}
+		case ']':
+			b.WriteByte(' ')
+			if i+1 < len(body) && body[i+1] == '(' {
+				if j := strings.IndexByte(body[i+1:], ')'); j >= 0 && j < 2048 {
+					i += j + 1
+				}
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
