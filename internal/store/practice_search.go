@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -58,6 +59,7 @@ func (db *DB) indexOriginal(ctx context.Context, tx *sql.Tx, p practice.Practice
 func (db *DB) writeDocument(ctx context.Context, tx *sql.Tx, doc, practiceID int64, lang, text string) error {
 	index := search.Index(text)
 	if db.Engine == Postgres {
+		index += " " + bucketWord(bucketOf(doc))
 		_, err := tx.ExecContext(ctx, `INSERT INTO practice_search (doc_id, practice_id, lang, index_text) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (doc_id) DO UPDATE SET lang = excluded.lang, index_text = excluded.index_text`, doc, practiceID, lang, index)
 		return err
@@ -130,8 +132,9 @@ type candidate struct {
 //
 //  1. Candidates: the newest practice.SearchCandidates documents that match, whose practice the
 //     actor may see (the predicate of practiceVisible) and that pass the filters, in one query
-//     that reads the index in descending document id and stops at the bound. However many
-//     documents a word matches, this step reads at most that many practices.
+//     that reads the index newest first (on PostgreSQL, by tiers of id blocks: see
+//     candidateQuery) and stops at the bound. However many documents a word matches, this step
+//     reads at most that many practices.
 //  2. Ranking, of the candidates only: bm25 on SQLite (FTS5's own, computed in the same query);
 //     on PostgreSQL BM25 computed here from each phrase's count in the document and the
 //     document's length, read with the candidates (ts_rank would rebuild every candidate's
@@ -197,6 +200,19 @@ func (db *DB) Search(ctx context.Context, sq practice.SearchQuery) (_ practice.S
 // candidates runs step 1 of Search, with the scores of step 2. It reads one candidate more than
 // the bound, to tell a total of exactly the bound from a larger one.
 func (db *DB) candidates(ctx context.Context, a citypact.Actor, q search.Query, sq practice.SearchQuery) ([]candidate, error) {
+	var tiers []searchTier
+	if db.Engine == Postgres {
+		var err error
+		if tiers, err = db.searchTiers(ctx); err != nil {
+			return nil, err
+		}
+	}
+	query, args := db.candidateQuery(a, q, sq, tiers)
+	return queryCandidates(ctx, db.r, query, args, db.Engine == Postgres)
+}
+
+// candidateQuery returns the query of candidates and its arguments.
+func (db *DB) candidateQuery(a citypact.Actor, q search.Query, sq practice.SearchQuery, tiers []searchTier) (string, []any) {
 	var where []string
 	var args []any
 	arg := func(v any) int { args = append(args, v); return len(args) }
@@ -232,25 +248,91 @@ func (db *DB) candidates(ctx context.Context, a citypact.Actor, q search.Query, 
 	if db.Engine == SQLite {
 		// FTS5 reads the phrase's doclists newest first and stops at the LIMIT; bm25 is
 		// computed for those rows only. Its values are negative, lower being better.
-		return queryCandidates(ctx, db.r, fmt.Sprintf(`SELECT s.rowid, -bm25(practice_search) FROM practice_search s
+		return fmt.Sprintf(`SELECT s.rowid, -bm25(practice_search) FROM practice_search s
 			JOIN practices p ON p.id = s.rowid >> %d WHERE %s AND %s ORDER BY s.rowid DESC LIMIT %d`,
-			slotBits, match, cond, searchCandidates+1), args, false)
+			slotBits, match, cond, searchCandidates+1), args
 	}
-	// The matching documents come from the GIN index as a bitmap, in no order. Materialising
-	// them keeps the planner from walking the primary key backwards instead and rebuilding each
-	// document's tsvector to test it, which for a common word costs seconds; sorted, they meet
-	// the practices' filters one by one until the bound is reached. Then the phrases' counts in
-	// each candidate, for BM25: occurrences of " tok tok" in " "+text.
+	// The matching documents come from the GIN index as a bitmap, in no order, and each one's
+	// heap row must then be read for its ids (about 2 KB each, since index_text stays inline
+	// below the TOAST threshold): for a word in a quarter of 100,000 practices, a hundred
+	// milliseconds. So they are asked for in tiers, newest first, by the bucket words of
+	// their blocks of ids (see the migration): the newest sixteenth of the blocks, the next
+	// three sixteenths, then the rest. PostgreSQL runs a UNION ALL's branches in turn and
+	// stops when the LIMIT is met, so a common word never reads its older tiers, while a rare
+	// one reads all three at the cost of one read. The GIN index does the tiers' work: no
+	// condition on doc_id offers the planner a walk along the primary key that would rebuild
+	// each document's tsvector to test it (seconds, for a common word). Each tier is
+	// materialised (ids and lang only), sorted, and its rows meet the practice's filters
+	// through a subquery on the primary key, one by one, until the bound is reached (written as
+	// a join, the planner may hash the whole practices table instead). Then the phrases' counts
+	// in each candidate, for BM25: occurrences of " tok tok" in " "+text.
 	var counts []string
 	for _, p := range q.Phrases {
 		n := arg(strings.TrimSuffix(phraseNeedle(p), " "))
 		counts = append(counts, fmt.Sprintf(`(octet_length(x.t) - octet_length(replace(x.t, $%[1]d, ''))) / octet_length($%[1]d)`, n))
 	}
-	query := fmt.Sprintf(`WITH m AS MATERIALIZED (SELECT s.doc_id, s.practice_id, s.lang FROM practice_search s WHERE %s),
-		c AS (SELECT s.doc_id FROM m s JOIN practices p ON p.id = s.practice_id WHERE %s ORDER BY s.doc_id DESC LIMIT %d)
+	var ctes, branches []string
+	for i, t := range tiers {
+		var extra string
+		switch {
+		case t.words != "":
+			extra = fmt.Sprintf(`to_tsvector('simple', s.index_text) @@ to_tsquery('simple', $%d)`, arg(t.words))
+		case t.below > 0:
+			extra = fmt.Sprintf(`s.doc_id < $%d`, arg(t.below))
+		default:
+			extra = "TRUE"
+		}
+		ctes = append(ctes, fmt.Sprintf(`m%d AS MATERIALIZED (SELECT s.doc_id, s.practice_id, s.lang FROM practice_search s WHERE %s AND %s)`, i, match, extra))
+		branches = append(branches, fmt.Sprintf(`(SELECT * FROM m%d ORDER BY doc_id DESC)`, i))
+	}
+	return fmt.Sprintf(`WITH %s,
+		c AS (SELECT s.doc_id FROM (%s) s WHERE (SELECT TRUE FROM practices p WHERE p.id = s.practice_id AND %s) LIMIT %d)
 		SELECT c.doc_id, octet_length(x.t), %s FROM c JOIN practice_search s ON s.doc_id = c.doc_id
-		CROSS JOIN LATERAL (SELECT ' ' || s.index_text AS t) x`, match, cond, searchCandidates+1, strings.Join(counts, ", "))
-	return queryCandidates(ctx, db.r, query, args, true)
+		CROSS JOIN LATERAL (SELECT ' ' || s.index_text AS t) x`,
+		strings.Join(ctes, ",\n"), strings.Join(branches, " UNION ALL "), cond, searchCandidates+1, strings.Join(counts, ", ")), args
+}
+
+// On PostgreSQL, each document's index_text ends with the bucket word of its practice's block of
+// 1,024 ids ("zb97" for practices 99,328 to 100,351), so that a search can ask the GIN index for
+// the newest blocks first.
+const bucketBits = 10 + slotBits
+
+func bucketOf(doc int64) int64  { return doc >> bucketBits }
+func bucketWord(b int64) string { return "zb" + strconv.FormatInt(b, 10) }
+func firstDocOf(b int64) int64  { return b << bucketBits }
+
+// searchTier is one tier of the PostgreSQL candidate query: the documents with one of words (a
+// tsquery of bucket words), or else those below a document id (0: all).
+type searchTier struct {
+	words string
+	below int64
+}
+
+// searchTiers returns the tiers of the PostgreSQL candidate query (see candidateQuery): the
+// newest sixteenth of the buckets (and the next bucket, which a practice published meanwhile may
+// open), the next three sixteenths, the rest.
+func (db *DB) searchTiers(ctx context.Context) ([]searchTier, error) {
+	var top int64
+	if err := db.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(doc_id), 0) FROM practice_search`).Scan(&top); err != nil {
+		return nil, err
+	}
+	last := bucketOf(top)
+	b1, b2 := last-last/16, last-last/4 // first buckets of tiers 1 and 2
+	words := func(from, to int64) string {
+		var w []string
+		for b := to; b >= from; b-- {
+			w = append(w, "'"+bucketWord(b)+"'")
+		}
+		return strings.Join(w, " | ")
+	}
+	tiers := []searchTier{{words: words(b1, last+1)}}
+	if b2 < b1 {
+		tiers = append(tiers, searchTier{words: words(b2, b1-1)})
+	}
+	if b2 > 0 {
+		tiers = append(tiers, searchTier{below: firstDocOf(b2)})
+	}
+	return tiers, nil
 }
 
 // queryCandidates reads candidates: their score, or (counted) their length and phrase counts,

@@ -27,17 +27,15 @@ INSERT INTO practice_categories (key, position, name_en, name_ko, name_zh_tw, na
     ('vulnerable-groups', 110, 'Vulnerable groups', '취약계층', '弱勢族群', '社会的弱者'),
     ('governance-coordination', 120, 'Governance and coordination', '거버넌스 및 조정', '治理與協調', 'ガバナンスと調整');
 
--- The row holds the current text (a draft's working copy, or the latest version's). vis_kind and
--- network_id are the Visibility, named as in the predicate documented beside
--- practice.CanSeePractice. An empty slug or category is NULL, so that UNIQUE and the foreign key
--- ignore it.
+-- The row holds the current text (a draft's working copy, or the latest version's), in the last
+-- columns: SQLite reads a row's columns in order, so the ones lists filter on come before a body
+-- that may run to 200 KB of overflow pages. vis_kind and network_id are the Visibility, named as
+-- in the predicate documented beside practice.CanSeePractice. An empty slug or category is NULL,
+-- so that UNIQUE and the foreign key ignore it.
 CREATE TABLE practices (
     id           INTEGER PRIMARY KEY,
     slug         TEXT UNIQUE,
     owner_id     BIGINT NOT NULL REFERENCES organisations (id),
-    title        TEXT NOT NULL,
-    summary      TEXT NOT NULL DEFAULT '',
-    body         TEXT NOT NULL DEFAULT '',
     lang         TEXT NOT NULL,
     category     TEXT REFERENCES practice_categories (key),
     period_from  DATE,
@@ -49,6 +47,9 @@ CREATE TABLE practices (
     created_at   TIMESTAMP NOT NULL,
     updated_at   TIMESTAMP NOT NULL,
     published_at TIMESTAMP,
+    title        TEXT NOT NULL,
+    summary      TEXT NOT NULL DEFAULT '',
+    body         TEXT NOT NULL DEFAULT '',
     CHECK ((vis_kind = 'network') = (network_id IS NOT NULL)),
     CHECK ((status = 'draft') = (version = 0))
 );
