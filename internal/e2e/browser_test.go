@@ -240,6 +240,19 @@ func (b *tab) signIn(email, password string) int {
 	return b.click(`main form[action="/signin"] button[type="submit"]`)
 }
 
+// mustSignIn opens the sign-in page, switches the interface to l when it is not "", and signs
+// in with the test password, failing the test unless that works.
+func (b *tab) mustSignIn(l i18n.Lang, email string) {
+	b.t.Helper()
+	b.open("/signin", 200)
+	if l != "" {
+		b.setLang(l)
+	}
+	if st := b.signIn(email, apptest.Password); st != 200 {
+		b.t.Fatalf("sign-in as %s: final page status %d\n%s", email, st, b.bodyText())
+	}
+}
+
 // setLang clicks the header's language button for l and checks the page then says it is in l.
 func (b *tab) setLang(l i18n.Lang) {
 	b.t.Helper()

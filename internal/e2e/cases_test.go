@@ -364,10 +364,7 @@ func TestAccessibilityDailyUpdates(t *testing.T) {
 	}
 
 	// The import form, as Seoul's editor.
-	b.open("/signin", 200)
-	if st := b.signIn(hub.Editor.Email, apptest.Password); st != 200 {
-		t.Fatalf("editor sign-in: final page status %d\n%s", st, b.bodyText())
-	}
+	b.mustSignIn("", hub.Editor.Email)
 	for _, p := range passes {
 		b.viewport(p.width)
 		b.setLang(p.lang)
@@ -395,11 +392,7 @@ func TestBrowserImportUpload(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		b.open("/signin", 200)
-		b.setLang(i18n.EN)
-		if st := b.signIn(hub.Editor.Email, apptest.Password); st != 200 {
-			t.Fatalf("editor sign-in: final page status %d\n%s", st, b.bodyText())
-		}
+		b.mustSignIn(i18n.EN, hub.Editor.Email)
 		// The areas page offers the editor the import form.
 		b.open("/areas", 200)
 		if st := b.click(`main a[href="/imports/new"]`); st != 200 {

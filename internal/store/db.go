@@ -45,7 +45,8 @@ type DB struct {
 	r      *sql.DB
 	now    func() time.Time
 	dsn    string
-	path   string // the SQLite file
+	path   string        // the SQLite file
+	ckpt   *checkpointer // SQLite's background checkpoints
 }
 
 // Options tune Open; the zero value is right for production.
@@ -95,11 +96,13 @@ func redact(dsn string) string {
 //     imports batch many rows per transaction, so the fsync per commit is amortised.
 //   - busy_timeout: a second process (backup, CLI) waits instead of failing at once.
 //   - foreign_keys: referential integrity, as PostgreSQL has it.
+//   - wal_autocheckpoint: commits leave checkpoints to the checkpointer (see checkpoint.go).
 //   - _time_format=sqlite writes times as "2006-01-02 15:04:05.999999999-07:00", which sorts
 //     lexically in UTC, so range comparisons in SQL are correct.
 func sqliteDSN(path string, readOnly bool) string {
 	v := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "temp_store(MEMORY)", "cache_size(-16000)"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)", "temp_store(MEMORY)", "cache_size(-16000)",
+		fmt.Sprintf("wal_autocheckpoint(%d)", walSafetyPages)} {
 		v.Add("_pragma", p)
 	}
 	if readOnly {
@@ -149,6 +152,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		}
 		db.r.SetMaxOpenConns(readConns)
 		db.r.SetMaxIdleConns(readConns)
+		if db.ckpt, err = startCheckpointer(target); err != nil {
+			db.Close()
+			return nil, err
+		}
 	case Postgres:
 		if db.w, err = sql.Open("pgx", target); err != nil {
 			return nil, err
@@ -170,6 +177,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 // Close closes both pools.
 func (db *DB) Close() error {
 	var errs []error
+	if db.ckpt != nil {
+		errs = append(errs, db.ckpt.close())
+		db.ckpt = nil
+	}
 	if db.r != nil && db.r != db.w {
 		errs = append(errs, db.r.Close())
 	}

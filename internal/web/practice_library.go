@@ -263,9 +263,13 @@ func (s *Server) librarySearch(r *http.Request, lq libraryQuery, n *namer, cats 
 		if len(snippet) == 0 {
 			snippet = search.Snippet(h.Summary, parsed, snippetWidth)
 		}
-		pg.Results = append(pg.Results, view.LibraryResult{Practice: ref, Snippet: snippet, Lang: textLang(r, h.Lang),
+		item := view.LibraryResult{Practice: ref, Snippet: snippet, Lang: textLang(r, h.Lang),
 			Category: categoryName(cats, h.Practice.Category, tr.Lang()), Period: periodText(tr, h.Practice.PeriodFrom, h.Practice.PeriodTo),
-			Date: formatDate(tr, h.Practice.UpdatedAt)})
+			Date: formatDate(tr, h.Practice.UpdatedAt)}
+		if h.Lang != h.Practice.Lang {
+			item.Text = h.Lang // a translation matched: open it, whatever the reader's language
+		}
+		pg.Results = append(pg.Results, item)
 	}
 	v := lq.values()
 	if page > 1 {

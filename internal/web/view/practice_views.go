@@ -68,6 +68,15 @@ type LibraryResult struct {
 	Category string
 	Period   string
 	Date     string // when it was last published
+	Text     string // the language of the text that matched when it is a translation, which the link opens
+}
+
+// Href is the result's link: the practice's page, in the language that matched.
+func (r LibraryResult) Href() string {
+	if r.Text == "" {
+		return r.Practice.Href()
+	}
+	return r.Practice.Href() + "?lang=" + url.QueryEscape(r.Text)
 }
 
 // LibraryPage is the countermeasure library: search, filters and results.
