@@ -138,7 +138,7 @@ func (db *DB) AuditLog(ctx context.Context, f audit.Filter) (_ []audit.Entry, er
 	}
 	args = append(args, p.Limit)
 	q += fmt.Sprintf(" ORDER BY id DESC LIMIT $%d", len(args))
-	rows, err := db.r.QueryContext(ctx, q, args...)
+	rows, err := db.rq.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -162,6 +162,6 @@ func (db *DB) AuditLog(ctx context.Context, f audit.Filter) (_ []audit.Entry, er
 // stale under the next, on every instance, at the cost of one indexed read.
 func (db *DB) DataVersion(ctx context.Context) (v int64, err error) {
 	ctx = db.reading(ctx)
-	err = db.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM audit_log`).Scan(&v)
+	err = db.rq.QueryRowContext(ctx, `SELECT COALESCE(MAX(id), 0) FROM audit_log`).Scan(&v)
 	return v, err
 }

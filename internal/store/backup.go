@@ -97,7 +97,7 @@ func hasData(ctx context.Context, dsn string) (bool, error) {
 	}
 	defer db.Close()
 	var n int
-	err = db.r.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM organisations) + (SELECT COUNT(*) FROM users)`).Scan(&n)
+	err = db.rq.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM organisations) + (SELECT COUNT(*) FROM users)`).Scan(&n)
 	if err != nil {
 		// No tables yet: nothing to lose.
 		return false, nil

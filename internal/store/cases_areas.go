@@ -135,7 +135,7 @@ func auditOfArea(a cases.Area) areaAudit {
 func (db *DB) AreaByCode(ctx context.Context, code string) (_ cases.Area, err error) {
 	ctx = db.reading(ctx)
 	defer citypact.Wrap(&err, "store.AreaByCode(%q)", code)
-	return areaByCode(ctx, db.r, code)
+	return areaByCode(ctx, db.rq, code)
 }
 
 // Areas lists the areas matching f by name, then id. f.Page.After is the id of the last area
@@ -169,5 +169,5 @@ func (db *DB) Areas(ctx context.Context, f cases.AreaFilter) (_ []cases.Area, er
 		rest = strings.Join(where, " AND ")
 	}
 	rest += fmt.Sprintf(" ORDER BY a.name, a.id LIMIT $%d", arg(p.Limit))
-	return areasWhere(ctx, db.r, rest, args...)
+	return areasWhere(ctx, db.rq, rest, args...)
 }

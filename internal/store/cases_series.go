@@ -162,7 +162,7 @@ func (db *DB) Revisions(ctx context.Context, areaID, sourceID int64, from, to ca
 		where = append(where, "source_id = $2")
 	}
 	where, args = dayRange(where, args, from, to)
-	rows, err := db.r.QueryContext(ctx, `SELECT area_id, source_id, day, `+metricList("")+`, import_id, replaced_at,
+	rows, err := db.rq.QueryContext(ctx, `SELECT area_id, source_id, day, `+metricList("")+`, import_id, replaced_at,
 		replaced_by FROM observation_revisions WHERE `+strings.Join(where, " AND ")+` ORDER BY day, id`, args...)
 	if err != nil {
 		return nil, err
@@ -195,7 +195,7 @@ func (db *DB) Coverage(ctx context.Context, areaID int64) (_ []cases.Coverage, e
 		q += ` WHERE area_id = $1`
 		args = append(args, areaID)
 	}
-	rows, err := db.r.QueryContext(ctx, q+` ORDER BY area_id, source_id`, args...)
+	rows, err := db.rq.QueryContext(ctx, q+` ORDER BY area_id, source_id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +236,7 @@ func (db *DB) Imports(ctx context.Context, sourceID int64, p citypact.Page) (_ [
 	}
 	args = append(args, p.Limit)
 	q += fmt.Sprintf(" ORDER BY id DESC LIMIT $%d", len(args))
-	rows, err := db.r.QueryContext(ctx, q, args...)
+	rows, err := db.rq.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}

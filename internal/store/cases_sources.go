@@ -91,14 +91,14 @@ func auditOfSource(s cases.Source) sourceAudit {
 func (db *DB) SourceByKey(ctx context.Context, key string) (_ cases.Source, err error) {
 	ctx = db.reading(ctx)
 	defer citypact.Wrap(&err, "store.SourceByKey(%q)", key)
-	return sourceByKey(ctx, db.r, key)
+	return sourceByKey(ctx, db.rq, key)
 }
 
 // Sources lists every source by name.
 func (db *DB) Sources(ctx context.Context) (_ []cases.Source, err error) {
 	ctx = db.reading(ctx)
 	defer citypact.Wrap(&err, "store.Sources")
-	rows, err := db.r.QueryContext(ctx, `SELECT `+sourceColumns+` FROM case_sources ORDER BY name, id`)
+	rows, err := db.rq.QueryContext(ctx, `SELECT `+sourceColumns+` FROM case_sources ORDER BY name, id`)
 	if err != nil {
 		return nil, err
 	}
@@ -196,14 +196,14 @@ type mappingAudit struct {
 func (db *DB) MappingByName(ctx context.Context, name string) (_ cases.Mapping, err error) {
 	ctx = db.reading(ctx)
 	defer citypact.Wrap(&err, "store.MappingByName(%q)", name)
-	return mappingByName(ctx, db.r, name)
+	return mappingByName(ctx, db.rq, name)
 }
 
 // Mappings lists every mapping by name.
 func (db *DB) Mappings(ctx context.Context) (_ []cases.Mapping, err error) {
 	ctx = db.reading(ctx)
 	defer citypact.Wrap(&err, "store.Mappings")
-	rows, err := db.r.QueryContext(ctx, `SELECT `+mappingColumns+` FROM case_mappings ORDER BY name`)
+	rows, err := db.rq.QueryContext(ctx, `SELECT `+mappingColumns+` FROM case_mappings ORDER BY name`)
 	if err != nil {
 		return nil, err
 	}

@@ -43,10 +43,12 @@ type DB struct {
 	Engine Engine
 	w      *sql.DB
 	r      *sql.DB
+	rq     querier // reads: r, through compiled statements on SQLite (stmtcache.go)
 	now    func() time.Time
 	dsn    string
 	path   string        // the SQLite file
 	ckpt   *checkpointer // SQLite's background checkpoints
+	cache  *stmtCache    // SQLite's compiled reads
 }
 
 // Options tune Open; the zero value is right for production.
@@ -152,6 +154,8 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		}
 		db.r.SetMaxOpenConns(readConns)
 		db.r.SetMaxIdleConns(readConns)
+		cache := newStmtCache(db.r)
+		db.rq, db.cache = cache, cache
 		if db.ckpt, err = startCheckpointer(target); err != nil {
 			db.Close()
 			return nil, err
@@ -164,6 +168,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		db.w.SetMaxIdleConns(readConns + 4)
 		db.w.SetConnMaxIdleTime(5 * time.Minute)
 		db.r = db.w
+		db.rq = db.r
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -180,6 +185,9 @@ func (db *DB) Close() error {
 	if db.ckpt != nil {
 		errs = append(errs, db.ckpt.close())
 		db.ckpt = nil
+	}
+	if db.cache != nil {
+		db.cache.close()
 	}
 	if db.r != nil && db.r != db.w {
 		errs = append(errs, db.r.Close())

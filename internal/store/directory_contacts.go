@@ -83,7 +83,7 @@ func contact(ctx context.Context, q querier, id int64) (c directory.Contact, err
 // Contact returns one contact, with e-mail and phone: callers strip them for visitors.
 func (db *DB) Contact(ctx context.Context, id int64) (_ directory.Contact, err error) {
 	defer citypact.Wrap(&err, "store.Contact(%d)", id)
-	return contact(ctx, db.r, id)
+	return contact(ctx, db.rq, id)
 }
 
 // titleOrder sorts contacts by title in directory.ContactTitles order (the mayor first), unknown
@@ -101,7 +101,7 @@ var titleOrder = func() string {
 // Contacts lists an organisation's contacts by title (mayor first), then name.
 func (db *DB) Contacts(ctx context.Context, orgID int64) (_ []directory.Contact, err error) {
 	defer citypact.Wrap(&err, "store.Contacts(%d)", orgID)
-	rows, err := db.r.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts c WHERE c.org_id = $1
+	rows, err := db.rq.QueryContext(ctx, `SELECT `+contactColumns+` FROM contacts c WHERE c.org_id = $1
 		ORDER BY `+titleOrder+`, c.name, c.id`, orgID)
 	if err != nil {
 		return nil, err

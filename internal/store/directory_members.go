@@ -115,7 +115,7 @@ func membership(ctx context.Context, q querier, id int64) (m directory.Membershi
 // Membership returns one membership with its network and member filled in.
 func (db *DB) Membership(ctx context.Context, id int64) (_ directory.Membership, err error) {
 	defer citypact.Wrap(&err, "store.Membership(%d)", id)
-	return membership(ctx, db.r, id)
+	return membership(ctx, db.rq, id)
 }
 
 // Memberships lists the members of network networkID, ordered by name, each with Member filled
@@ -131,7 +131,7 @@ func (db *DB) Memberships(ctx context.Context, networkID, memberID int64) (_ []d
 	if (networkID == 0) == (memberID == 0) {
 		return nil, fmt.Errorf("want exactly one of network and member")
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+membershipColumns+`, `+orgColumns+`
+	rows, err := db.rq.QueryContext(ctx, `SELECT `+membershipColumns+`, `+orgColumns+`
 		FROM memberships m JOIN organisations o ON o.id = `+join+` WHERE `+by+` = $1 ORDER BY o.name, o.id`, id)
 	if err != nil {
 		return nil, err
@@ -164,5 +164,5 @@ func (db *DB) Memberships(ctx context.Context, networkID, memberID int64) (_ []d
 			others[i] = &out[i].Network
 		}
 	}
-	return out, loadNames(ctx, db.r, others)
+	return out, loadNames(ctx, db.rq, others)
 }

@@ -57,7 +57,7 @@ func (db *DB) FindOrganisations(ctx context.Context, f directory.Filter) (_ []di
 		rest = strings.Join(where, " AND ")
 	}
 	rest += fmt.Sprintf(" ORDER BY o.name, o.id LIMIT $%d", arg(p.Limit))
-	return orgsWhere(ctx, db.r, rest, args...)
+	return orgsWhere(ctx, db.rq, rest, args...)
 }
 
 // escapeLike makes s match itself in a LIKE pattern with ESCAPE '\'.
@@ -68,7 +68,7 @@ func escapeLike(s string) string {
 // Regions lists the regions in display order, with names keyed by UI language.
 func (db *DB) Regions(ctx context.Context) (_ []directory.Region, err error) {
 	defer citypact.Wrap(&err, "store.Regions")
-	rows, err := db.r.QueryContext(ctx, `SELECT key, name_en, name_ko, name_zh_tw, name_ja FROM regions ORDER BY position, key`)
+	rows, err := db.rq.QueryContext(ctx, `SELECT key, name_en, name_ko, name_zh_tw, name_ja FROM regions ORDER BY position, key`)
 	if err != nil {
 		return nil, err
 	}

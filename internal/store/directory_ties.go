@@ -83,14 +83,14 @@ func tie(ctx context.Context, q querier, id int64) (t directory.Tie, err error) 
 // name both organisations.
 func (db *DB) Tie(ctx context.Context, id int64) (_ directory.Tie, err error) {
 	defer citypact.Wrap(&err, "store.Tie(%d)", id)
-	return tie(ctx, db.r, id)
+	return tie(ctx, db.rq, id)
 }
 
 // Ties lists the ties of orgID, whichever side it was stored on, each with Partner (the other
 // side) filled in, ordered by the partner's name and then the kind.
 func (db *DB) Ties(ctx context.Context, orgID int64) (_ []directory.Tie, err error) {
 	defer citypact.Wrap(&err, "store.Ties(%d)", orgID)
-	rows, err := db.r.QueryContext(ctx, `SELECT `+tieColumns+`, `+orgColumns+` FROM ties t
+	rows, err := db.rq.QueryContext(ctx, `SELECT `+tieColumns+`, `+orgColumns+` FROM ties t
 		JOIN organisations o ON o.id = CASE WHEN t.a_id = $1 THEN t.b_id ELSE t.a_id END
 		WHERE t.a_id = $1 OR t.b_id = $1 ORDER BY o.name, o.id, t.kind`, orgID)
 	if err != nil {
@@ -117,5 +117,5 @@ func (db *DB) Ties(ctx context.Context, orgID int64) (_ []directory.Tie, err err
 	for i := range out {
 		partners[i] = &out[i].Partner
 	}
-	return out, loadNames(ctx, db.r, partners)
+	return out, loadNames(ctx, db.rq, partners)
 }

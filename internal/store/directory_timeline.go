@@ -120,7 +120,7 @@ func timelineEntry(ctx context.Context, q querier, id int64) (directory.Timeline
 // TimelineEntry returns one entry with its parties.
 func (db *DB) TimelineEntry(ctx context.Context, id int64) (_ directory.TimelineEntry, err error) {
 	defer citypact.Wrap(&err, "store.TimelineEntry(%d)", id)
-	return timelineEntry(ctx, db.r, id)
+	return timelineEntry(ctx, db.rq, id)
 }
 
 // Timeline lists the entries orgID takes part in, newest first; with partnerID, only those in
@@ -133,7 +133,7 @@ func (db *DB) Timeline(ctx context.Context, orgID, partnerID int64) (_ []directo
 		cond += ` AND e.id IN (SELECT entry_id FROM timeline_parties WHERE org_id = $2)`
 		args = append(args, partnerID)
 	}
-	return timeline(ctx, db.r, cond, args...)
+	return timeline(ctx, db.rq, cond, args...)
 }
 
 // timeline reads the entries matching cond (on alias e), newest first, in three queries whatever

@@ -253,19 +253,19 @@ func orgByID(ctx context.Context, q querier, id int64) (directory.Organisation, 
 func (db *DB) OrganisationByID(ctx context.Context, id int64) (o directory.Organisation, err error) {
 	ctx = db.reading(ctx)
 	defer citypact.Wrap(&err, "store.OrganisationByID(%d)", id)
-	return orgByID(ctx, db.r, id)
+	return orgByID(ctx, db.rq, id)
 }
 
 // OrganisationBySlug returns one organisation with its names.
 func (db *DB) OrganisationBySlug(ctx context.Context, slug string) (o directory.Organisation, err error) {
 	defer citypact.Wrap(&err, "store.OrganisationBySlug(%q)", slug)
-	return orgWhere(ctx, db.r, `o.slug = $1`, slug)
+	return orgWhere(ctx, db.rq, `o.slug = $1`, slug)
 }
 
 // OrgExists reports whether an organisation id exists.
 func (db *DB) OrgExists(ctx context.Context, id int64) (bool, error) {
 	var n int
-	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM organisations WHERE id = $1`, id).Scan(&n)
+	err := db.rq.QueryRowContext(ctx, `SELECT COUNT(*) FROM organisations WHERE id = $1`, id).Scan(&n)
 	return n > 0, err
 }
 
@@ -274,7 +274,7 @@ func (db *DB) OrgExists(ctx context.Context, id int64) (bool, error) {
 func (db *DB) ListOrganisations(ctx context.Context, p citypact.Page) (_ []directory.Organisation, err error) {
 	defer citypact.Wrap(&err, "store.ListOrganisations")
 	p = p.Normalize()
-	return orgsWhere(ctx, db.r, `o.id > $1 ORDER BY o.id LIMIT $2`, p.After, p.Limit)
+	return orgsWhere(ctx, db.rq, `o.id > $1 ORDER BY o.id LIMIT $2`, p.After, p.Limit)
 }
 
 // orgsWhere reads the organisations selected by the rest of a query (conditions on alias o, order,
@@ -371,7 +371,7 @@ func placeholders(from, n int) string {
 // country filter offers these, and one small query beats reading every organisation.
 func (db *DB) Countries(ctx context.Context) (_ []string, err error) {
 	defer citypact.Wrap(&err, "store.Countries")
-	return queryStrings(ctx, db.r, `SELECT DISTINCT country FROM organisations WHERE country <> '' ORDER BY country`)
+	return queryStrings(ctx, db.rq, `SELECT DISTINCT country FROM organisations WHERE country <> '' ORDER BY country`)
 }
 
 // orgAudit is what the audit log keeps of an organisation, in the same snake_case as every other

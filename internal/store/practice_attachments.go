@@ -125,10 +125,10 @@ func (db *DB) DeleteAttachment(ctx context.Context, id int64) (err error) {
 func (db *DB) Attachments(ctx context.Context, practiceID int64) (_ []practice.Attachment, err error) {
 	defer citypact.Wrap(&err, "store.Attachments(%d)", practiceID)
 	ctx = db.reading(ctx)
-	if _, err := db.visiblePractice(ctx, db.r, citypact.ActorFrom(ctx), `p.id = $1`, practiceID); err != nil {
+	if _, err := db.visiblePractice(ctx, db.rq, citypact.ActorFrom(ctx), `p.id = $1`, practiceID); err != nil {
 		return nil, err
 	}
-	return attachmentsWhere(ctx, db.r, `a.practice_id = $1 ORDER BY a.id`, practiceID)
+	return attachmentsWhere(ctx, db.rq, `a.practice_id = $1 ORDER BY a.id`, practiceID)
 }
 
 // AttachmentContent returns an attachment of a practice the actor may see, with its content.
@@ -137,12 +137,12 @@ func (db *DB) Attachments(ctx context.Context, practiceID int64) (_ []practice.A
 func (db *DB) AttachmentContent(ctx context.Context, id int64) (_ practice.Attachment, _ io.ReadCloser, err error) {
 	defer citypact.Wrap(&err, "store.AttachmentContent(%d)", id)
 	ctx = db.reading(ctx)
-	at, _, err := db.attachment(ctx, db.r, citypact.ActorFrom(ctx), id)
+	at, _, err := db.attachment(ctx, db.rq, citypact.ActorFrom(ctx), id)
 	if err != nil {
 		return practice.Attachment{}, nil, err
 	}
 	var data []byte
-	if err := db.r.QueryRowContext(ctx, `SELECT content FROM attachments WHERE id = $1`, id).Scan(&data); err != nil {
+	if err := db.rq.QueryRowContext(ctx, `SELECT content FROM attachments WHERE id = $1`, id).Scan(&data); err != nil {
 		return practice.Attachment{}, nil, notFound(err, "attachment")
 	}
 	return at, io.NopCloser(bytes.NewReader(data)), nil
@@ -159,7 +159,7 @@ func (db *DB) AttachmentUsage(ctx context.Context, ownerID int64) (_ int64, err 
 	case !a.IsAdmin() && a.OrgID != ownerID:
 		return 0, citypact.Forbidden("not this organisation's member")
 	}
-	return attachmentUsage(db.reading(ctx), db.r, ownerID)
+	return attachmentUsage(db.reading(ctx), db.rq, ownerID)
 }
 
 // Lineage returns the practices id was adapted from and those adapted from it, each list holding
@@ -168,18 +168,18 @@ func (db *DB) Lineage(ctx context.Context, id int64) (sources, adaptations []pra
 	defer citypact.Wrap(&err, "store.Lineage(%d)", id)
 	ctx = db.reading(ctx)
 	a := citypact.ActorFrom(ctx)
-	if _, err := db.visiblePractice(ctx, db.r, a, `p.id = $1`, id); err != nil {
+	if _, err := db.visiblePractice(ctx, db.rq, a, `p.id = $1`, id); err != nil {
 		return nil, nil, err
 	}
 	args := []any{id}
 	arg := func(v any) int { args = append(args, v); return len(args) }
 	vis := db.practiceVisible(a, "p", arg)
-	sources, err = practicesWhere(ctx, db.r, `p.id IN (SELECT source_id FROM practice_lineage WHERE practice_id = $1) AND `+vis+`
+	sources, err = practicesWhere(ctx, db.rq, `p.id IN (SELECT source_id FROM practice_lineage WHERE practice_id = $1) AND `+vis+`
 		ORDER BY (SELECT position FROM practice_lineage l WHERE l.practice_id = $1 AND l.source_id = p.id)`, args...)
 	if err != nil {
 		return nil, nil, err
 	}
-	adaptations, err = practicesWhere(ctx, db.r, `p.id IN (SELECT practice_id FROM practice_lineage WHERE source_id = $1) AND `+vis+`
+	adaptations, err = practicesWhere(ctx, db.rq, `p.id IN (SELECT practice_id FROM practice_lineage WHERE source_id = $1) AND `+vis+`
 		ORDER BY p.id DESC`, args...)
 	return sources, adaptations, err
 }

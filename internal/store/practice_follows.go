@@ -55,7 +55,7 @@ func (db *DB) Subscribe(ctx context.Context, practiceID int64, on bool) (err err
 func (db *DB) MarkRead(ctx context.Context, practiceID int64, version int) (err error) {
 	defer citypact.Wrap(&err, "store.MarkRead(%d, %d)", practiceID, version)
 	a := citypact.ActorFrom(ctx)
-	p, err := db.visiblePractice(db.reading(ctx), db.r, a, `p.id = $1`, practiceID)
+	p, err := db.visiblePractice(db.reading(ctx), db.rq, a, `p.id = $1`, practiceID)
 	if err != nil || !a.SignedIn() || p.Version == 0 {
 		return err
 	}
@@ -72,7 +72,7 @@ func (db *DB) ReadState(ctx context.Context, practiceID int64) (_ practice.ReadS
 	defer citypact.Wrap(&err, "store.ReadState(%d)", practiceID)
 	ctx = db.reading(ctx)
 	a := citypact.ActorFrom(ctx)
-	if _, err := db.visiblePractice(ctx, db.r, a, `p.id = $1`, practiceID); err != nil {
+	if _, err := db.visiblePractice(ctx, db.rq, a, `p.id = $1`, practiceID); err != nil {
 		return practice.ReadState{}, err
 	}
 	s := practice.ReadState{PracticeID: practiceID, UserID: a.UserID}
@@ -80,7 +80,7 @@ func (db *DB) ReadState(ctx context.Context, practiceID int64) (_ practice.ReadS
 		return s, nil
 	}
 	var at sql.NullTime
-	err = db.r.QueryRowContext(ctx, `SELECT following, read_version, read_at FROM practice_follows WHERE user_id = $1 AND practice_id = $2`,
+	err = db.rq.QueryRowContext(ctx, `SELECT following, read_version, read_at FROM practice_follows WHERE user_id = $1 AND practice_id = $2`,
 		a.UserID, practiceID).Scan(&s.Subscribed, &s.LastRead, &at)
 	if err == sql.ErrNoRows {
 		return s, nil
@@ -115,7 +115,7 @@ func (db *DB) Changed(ctx context.Context, pg citypact.Page) (_ []practice.Pract
 			OR (%[2]s = %[3]s AND p.id < c.id)))`, arg(pg.After), latestAt("p"), latestAt("c"))
 	}
 	rest += fmt.Sprintf(` ORDER BY %s DESC, p.id DESC LIMIT $%d`, latestAt("p"), arg(pg.Limit))
-	return practicesWhere(ctx, db.r, rest, args...)
+	return practicesWhere(ctx, db.rq, rest, args...)
 }
 
 // Subscribers lists the users following a practice, for the notification job, which acts as an
@@ -130,8 +130,8 @@ func (db *DB) Subscribers(ctx context.Context, practiceID int64) (_ []int64, err
 		}
 		return nil, citypact.Forbidden("subscribers are for the notification job")
 	}
-	if _, err := db.practiceByID(ctx, db.r, practiceID, false); err != nil {
+	if _, err := db.practiceByID(ctx, db.rq, practiceID, false); err != nil {
 		return nil, err
 	}
-	return queryInt64s(ctx, db.r, `SELECT user_id FROM practice_follows WHERE practice_id = $1 AND following ORDER BY user_id`, practiceID)
+	return queryInt64s(ctx, db.rq, `SELECT user_id FROM practice_follows WHERE practice_id = $1 AND following ORDER BY user_id`, practiceID)
 }

@@ -297,7 +297,7 @@ func (db *DB) visibleHandbook(ctx context.Context, q querier, a citypact.Actor, 
 func (db *DB) Handbook(ctx context.Context, id int64) (_ practice.Handbook, err error) {
 	defer citypact.Wrap(&err, "store.Handbook(%d)", id)
 	ctx = db.reading(ctx)
-	return db.visibleHandbook(ctx, db.r, citypact.ActorFrom(ctx), id)
+	return db.visibleHandbook(ctx, db.rq, citypact.ActorFrom(ctx), id)
 }
 
 // Handbooks lists the handbooks matching f that the actor may see, newest first.
@@ -322,7 +322,7 @@ func (db *DB) Handbooks(ctx context.Context, f practice.HandbookFilter) (_ []pra
 		where = append(where, fmt.Sprintf(`h.id < $%d`, arg(p.After)))
 	}
 	rest := strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY h.id DESC LIMIT $%d`, arg(p.Limit))
-	return handbooksWhere(ctx, db.r, rest, args...)
+	return handbooksWhere(ctx, db.rq, rest, args...)
 }
 
 // HandbookItems returns the handbook's practices the actor may see, in order, and how many
@@ -331,13 +331,13 @@ func (db *DB) HandbookItems(ctx context.Context, id int64) (items []practice.Pra
 	defer citypact.Wrap(&err, "store.HandbookItems(%d)", id)
 	ctx = db.reading(ctx)
 	a := citypact.ActorFrom(ctx)
-	h, err := db.visibleHandbook(ctx, db.r, a, id)
+	h, err := db.visibleHandbook(ctx, db.rq, a, id)
 	if err != nil {
 		return nil, 0, err
 	}
 	args := []any{id}
 	arg := func(v any) int { args = append(args, v); return len(args) }
-	items, err = practicesWhere(ctx, db.r, `p.id IN (SELECT practice_id FROM handbook_items WHERE handbook_id = $1) AND `+
+	items, err = practicesWhere(ctx, db.rq, `p.id IN (SELECT practice_id FROM handbook_items WHERE handbook_id = $1) AND `+
 		db.practiceVisible(a, "p", arg)+` ORDER BY (SELECT position FROM handbook_items i WHERE i.handbook_id = $1 AND i.practice_id = p.id)`, args...)
 	return items, len(h.Items) - len(items), err
 }
@@ -347,7 +347,7 @@ func (db *DB) HandbookItems(ctx context.Context, id int64) (items []practice.Pra
 func (db *DB) RecordOpen(ctx context.Context, handbookID int64) (err error) {
 	defer citypact.Wrap(&err, "store.RecordOpen(%d)", handbookID)
 	a := citypact.ActorFrom(ctx)
-	h, err := db.visibleHandbook(db.reading(ctx), db.r, a, handbookID)
+	h, err := db.visibleHandbook(db.reading(ctx), db.rq, a, handbookID)
 	if err != nil || !practice.RecordsOpen(a, h) {
 		return err
 	}
@@ -362,14 +362,14 @@ func (db *DB) Opens(ctx context.Context, handbookID int64) (_ []practice.Handboo
 	defer citypact.Wrap(&err, "store.Opens(%d)", handbookID)
 	ctx = db.reading(ctx)
 	a := citypact.ActorFrom(ctx)
-	h, err := db.visibleHandbook(ctx, db.r, a, handbookID)
+	h, err := db.visibleHandbook(ctx, db.rq, a, handbookID)
 	if err != nil {
 		return nil, err
 	}
 	if err := practice.CanSeeOpens(a, h); err != nil {
 		return nil, err
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT handbook_id, org_id, first_at, last_at FROM handbook_opens WHERE handbook_id = $1
+	rows, err := db.rq.QueryContext(ctx, `SELECT handbook_id, org_id, first_at, last_at FROM handbook_opens WHERE handbook_id = $1
 		ORDER BY last_at DESC, org_id`, handbookID)
 	if err != nil {
 		return nil, err

@@ -470,14 +470,14 @@ func (db *DB) visiblePractice(ctx context.Context, q querier, a citypact.Actor, 
 func (db *DB) Practice(ctx context.Context, id int64) (_ practice.Practice, err error) {
 	defer citypact.Wrap(&err, "store.Practice(%d)", id)
 	ctx = db.reading(ctx)
-	return db.visiblePractice(ctx, db.r, citypact.ActorFrom(ctx), `p.id = $1`, id)
+	return db.visiblePractice(ctx, db.rq, citypact.ActorFrom(ctx), `p.id = $1`, id)
 }
 
 // PracticeBySlug returns a practice the actor may see by its slug.
 func (db *DB) PracticeBySlug(ctx context.Context, slug string) (_ practice.Practice, err error) {
 	defer citypact.Wrap(&err, "store.PracticeBySlug(%q)", slug)
 	ctx = db.reading(ctx)
-	return db.visiblePractice(ctx, db.r, citypact.ActorFrom(ctx), `p.slug = $1`, strings.ToLower(strings.TrimSpace(slug)))
+	return db.visiblePractice(ctx, db.rq, citypact.ActorFrom(ctx), `p.slug = $1`, strings.ToLower(strings.TrimSpace(slug)))
 }
 
 // Practices lists the practices matching f that the actor may see, newest first. Status Draft
@@ -527,27 +527,27 @@ func (db *DB) Practices(ctx context.Context, f practice.Filter) (_ []practice.Pr
 		where = append(where, fmt.Sprintf(`p.id < $%d`, arg(pg.After)))
 	}
 	rest := strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY p.id DESC LIMIT $%d`, arg(pg.Limit))
-	return practicesWhere(ctx, db.r, rest, args...)
+	return practicesWhere(ctx, db.rq, rest, args...)
 }
 
 // Versions lists the versions of a practice the actor may see, newest first.
 func (db *DB) Versions(ctx context.Context, practiceID int64) (_ []practice.Version, err error) {
 	defer citypact.Wrap(&err, "store.Versions(%d)", practiceID)
 	ctx = db.reading(ctx)
-	if _, err := db.visiblePractice(ctx, db.r, citypact.ActorFrom(ctx), `p.id = $1`, practiceID); err != nil {
+	if _, err := db.visiblePractice(ctx, db.rq, citypact.ActorFrom(ctx), `p.id = $1`, practiceID); err != nil {
 		return nil, err
 	}
-	return versionsWhere(ctx, db.r, `practice_id = $1 ORDER BY number DESC`, practiceID)
+	return versionsWhere(ctx, db.rq, `practice_id = $1 ORDER BY number DESC`, practiceID)
 }
 
 // Version returns one version of a practice the actor may see.
 func (db *DB) Version(ctx context.Context, practiceID int64, number int) (_ practice.Version, err error) {
 	defer citypact.Wrap(&err, "store.Version(%d, %d)", practiceID, number)
 	ctx = db.reading(ctx)
-	if _, err := db.visiblePractice(ctx, db.r, citypact.ActorFrom(ctx), `p.id = $1`, practiceID); err != nil {
+	if _, err := db.visiblePractice(ctx, db.rq, citypact.ActorFrom(ctx), `p.id = $1`, practiceID); err != nil {
 		return practice.Version{}, err
 	}
-	return version(ctx, db.r, practiceID, number)
+	return version(ctx, db.rq, practiceID, number)
 }
 
 func version(ctx context.Context, q querier, practiceID int64, number int) (practice.Version, error) {
@@ -584,7 +584,7 @@ func versionsWhere(ctx context.Context, q querier, rest string, args ...any) ([]
 func (db *DB) Categories(ctx context.Context) (_ []practice.Category, err error) {
 	defer citypact.Wrap(&err, "store.Categories")
 	ctx = db.reading(ctx)
-	rows, err := db.r.QueryContext(ctx, `SELECT key, position, name_en, name_ko, name_zh_tw, name_ja FROM practice_categories
+	rows, err := db.rq.QueryContext(ctx, `SELECT key, position, name_en, name_ko, name_zh_tw, name_ja FROM practice_categories
 		ORDER BY position, key`)
 	if err != nil {
 		return nil, err

@@ -208,7 +208,7 @@ func (db *DB) candidates(ctx context.Context, a citypact.Actor, q search.Query, 
 		}
 	}
 	query, args := db.candidateQuery(a, q, sq, tiers)
-	return queryCandidates(ctx, db.r, query, args, db.Engine == Postgres)
+	return queryCandidates(ctx, db.rq, query, args, db.Engine == Postgres)
 }
 
 // candidateQuery returns the query of candidates and its arguments.
@@ -316,7 +316,7 @@ type searchTier struct {
 // open), the next three sixteenths, the rest.
 func (db *DB) searchTiers(ctx context.Context) ([]searchTier, error) {
 	var top int64
-	if err := db.r.QueryRowContext(ctx, `SELECT COALESCE(MAX(doc_id), 0) FROM practice_search`).Scan(&top); err != nil {
+	if err := db.rq.QueryRowContext(ctx, `SELECT COALESCE(MAX(doc_id), 0) FROM practice_search`).Scan(&top); err != nil {
 		return nil, err
 	}
 	last := bucketOf(top)
@@ -410,7 +410,7 @@ func (db *DB) hits(ctx context.Context, q search.Query, top []candidate) ([]prac
 	for i, c := range top {
 		ids[i] = c.doc >> slotBits
 	}
-	ps, err := practicesWhere(ctx, db.r, `p.id IN (`+placeholders(1, len(ids))+`)`, ids...)
+	ps, err := practicesWhere(ctx, db.rq, `p.id IN (`+placeholders(1, len(ids))+`)`, ids...)
 	if err != nil {
 		return nil, err
 	}
@@ -427,7 +427,7 @@ func (db *DB) hits(ctx context.Context, q search.Query, top []candidate) ([]prac
 		}
 	}
 	if len(tids) > 0 {
-		rows, err := db.r.QueryContext(ctx, `SELECT practice_id, slot, lang, title, summary, body FROM practice_translations
+		rows, err := db.rq.QueryContext(ctx, `SELECT practice_id, slot, lang, title, summary, body FROM practice_translations
 			WHERE practice_id IN (`+placeholders(1, len(tids))+`)`, tids...)
 		if err != nil {
 			return nil, err

@@ -151,10 +151,10 @@ func (db *DB) DeleteTranslation(ctx context.Context, practiceID int64, lang stri
 func (db *DB) Translations(ctx context.Context, practiceID int64) (_ []practice.Translation, err error) {
 	defer citypact.Wrap(&err, "store.Translations(%d)", practiceID)
 	ctx = db.reading(ctx)
-	if _, err := db.visiblePractice(ctx, db.r, citypact.ActorFrom(ctx), `p.id = $1`, practiceID); err != nil {
+	if _, err := db.visiblePractice(ctx, db.rq, citypact.ActorFrom(ctx), `p.id = $1`, practiceID); err != nil {
 		return nil, err
 	}
-	ts, err := translationsWhere(ctx, db.r, `practice_id = $1 ORDER BY lang`, practiceID)
+	ts, err := translationsWhere(ctx, db.rq, `practice_id = $1 ORDER BY lang`, practiceID)
 	out := make([]practice.Translation, len(ts))
 	for i, t := range ts {
 		out[i] = t.Translation

@@ -43,7 +43,7 @@ func utcSession(s *account.Session) {
 func (db *DB) SessionByHash(ctx context.Context, tokenHash string) (account.Session, account.User, error) {
 	var s account.Session
 	var u account.User
-	row := db.r.QueryRowContext(ctx, `SELECT `+sessionColumns+`, `+userColumns+
+	row := db.rq.QueryRowContext(ctx, `SELECT `+sessionColumns+`, `+userColumns+
 		` FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN organisations o ON o.id = u.org_id
 		WHERE s.token_hash = $1`, tokenHash)
 	ud, done := userDest(&u)
@@ -64,7 +64,7 @@ func (db *DB) TouchSession(ctx context.Context, id int64, at time.Time) error {
 // ListSessions lists a user's sessions, newest first.
 func (db *DB) ListSessions(ctx context.Context, userID int64) (_ []account.Session, err error) {
 	defer citypact.Wrap(&err, "store.ListSessions")
-	rows, err := db.r.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions s WHERE s.user_id = $1 AND s.expires_at > $2
+	rows, err := db.rq.QueryContext(ctx, `SELECT `+sessionColumns+` FROM sessions s WHERE s.user_id = $1 AND s.expires_at > $2
 		ORDER BY s.last_seen_at DESC, s.id DESC`, userID, db.Now())
 	if err != nil {
 		return nil, err

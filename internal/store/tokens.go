@@ -62,7 +62,7 @@ func scanToken(s scanner, t *account.Token) error {
 func (db *DB) TokenByHash(ctx context.Context, tokenHash string) (account.Token, account.User, error) {
 	var t account.Token
 	var u account.User
-	row := db.r.QueryRowContext(ctx, `SELECT `+userColumns+`, t.id, t.user_id, t.org_id, COALESCE(tor.name, ''), t.name,
+	row := db.rq.QueryRowContext(ctx, `SELECT `+userColumns+`, t.id, t.user_id, t.org_id, COALESCE(tor.name, ''), t.name,
 		t.scope, t.created_at, t.last_used_at, t.revoked_at
 		FROM api_tokens t JOIN users u ON u.id = t.user_id LEFT JOIN organisations o ON o.id = u.org_id
 		LEFT JOIN organisations tor ON tor.id = t.org_id WHERE t.token_hash = $1`, tokenHash)
@@ -85,7 +85,7 @@ func (db *DB) TouchToken(ctx context.Context, id int64, at time.Time) error {
 // ListTokens lists a user's tokens, newest first.
 func (db *DB) ListTokens(ctx context.Context, userID int64) (_ []account.Token, err error) {
 	defer citypact.Wrap(&err, "store.ListTokens")
-	rows, err := db.r.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens t
+	rows, err := db.rq.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens t
 		LEFT JOIN organisations o ON o.id = t.org_id WHERE t.user_id = $1 ORDER BY t.id DESC`, userID)
 	if err != nil {
 		return nil, err

@@ -82,13 +82,13 @@ func scanUser(s scanner, u *account.User) error {
 
 // UserByID returns one account.
 func (db *DB) UserByID(ctx context.Context, id int64) (u account.User, err error) {
-	err = scanUser(db.r.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.id = $1`, id), &u)
+	err = scanUser(db.rq.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.id = $1`, id), &u)
 	return u, notFound(err, "user")
 }
 
 // UserByEmail returns the account with this (normalised) address.
 func (db *DB) UserByEmail(ctx context.Context, email string) (u account.User, err error) {
-	err = scanUser(db.r.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.email = $1`, email), &u)
+	err = scanUser(db.rq.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.email = $1`, email), &u)
 	return u, notFound(err, "user")
 }
 
@@ -96,7 +96,7 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (u account.User, er
 func (db *DB) ListUsers(ctx context.Context, p citypact.Page) (_ []account.User, err error) {
 	defer citypact.Wrap(&err, "store.ListUsers")
 	p = p.Normalize()
-	rows, err := db.r.QueryContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.id > $1 ORDER BY u.id LIMIT $2`, p.After, p.Limit)
+	rows, err := db.rq.QueryContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.id > $1 ORDER BY u.id LIMIT $2`, p.After, p.Limit)
 	if err != nil {
 		return nil, err
 	}
@@ -210,7 +210,7 @@ func (db *DB) RecordLoginFailure(ctx context.Context, key string, at time.Time) 
 
 // CountLoginFailures counts failures for key since a time.
 func (db *DB) CountLoginFailures(ctx context.Context, key string, since time.Time) (n int, err error) {
-	err = db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2`, key, since).Scan(&n)
+	err = db.rq.QueryRowContext(ctx, `SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2`, key, since).Scan(&n)
 	return n, err
 }
 
@@ -224,7 +224,7 @@ func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
 // Setting reads one hub setting.
 func (db *DB) Setting(ctx context.Context, key string) (v string, err error) {
 	ctx = db.reading(ctx)
-	err = db.r.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
+	err = db.rq.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
 	return v, notFound(err, "setting")
 }
 
