@@ -30,7 +30,7 @@ var rules = []struct {
 }
 
 // testOnly packages must never be built into the binary.
-var testOnly = []string{mod + "/internal/dbtest", mod + "/internal/apptest"}
+var testOnly = []string{mod + "/internal/dbtest", mod + "/internal/apptest", mod + "/internal/mail/mailtest"}
 
 type pkg struct {
 	ImportPath string
@@ -72,7 +72,8 @@ func TestImportRules(t *testing.T) {
 				}
 			}
 		}
-		if strings.Contains(p.ImportPath, "/internal/dbtest") || strings.Contains(p.ImportPath, "/internal/apptest") || strings.Contains(p.ImportPath, "/internal/e2e") {
+		if strings.Contains(p.ImportPath, "/internal/dbtest") || strings.Contains(p.ImportPath, "/internal/apptest") || strings.Contains(p.ImportPath, "/internal/e2e") ||
+			strings.Contains(p.ImportPath, "/internal/mail/mailtest") {
 			continue
 		}
 		for _, d := range p.Deps {

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/citypact/citypact/internal/mail"
 )
 
 // Config is everything serve needs to know.
@@ -30,6 +32,14 @@ type Config struct {
 	MetricsToken  string        // when set, /metrics needs "Authorization: Bearer TOKEN"
 	Demo          bool          // seed the demo hub when the database has no organisations
 
+	// The mail relay. Without SMTPAddr, mail is queued but not sent until one is set.
+	SMTPAddr         string // host:port
+	SMTPUser         string //
+	SMTPPassword     string // only from CITYPACT_SMTP_PASSWORD: a flag would show it to every user in ps
+	SMTPPasswordFile string // or read from this file (a container secret)
+	MailFrom         string // "citypact <hub@example.org>"
+	SMTPTLS          string // mandatory (default), opportunistic, tls, or none (a relay on this machine only)
+
 	envErr []string // environment values that did not parse; Validate reports them
 }
 
@@ -42,6 +52,7 @@ func Default() Config {
 		MaxUpload:     256 << 20,
 		LogLevel:      slog.LevelInfo,
 		ShutdownGrace: 20 * time.Second,
+		SMTPTLS:       string(mail.TLSMandatory),
 	}
 }
 
@@ -71,6 +82,38 @@ func (c *Config) Bind(fs *flag.FlagSet, getenv func(string) string) {
 	c.varFromEnv(fs, &byteSize{&c.MaxUpload}, "max-upload", "CITYPACT_MAX_UPLOAD", getenv, "upload `limit` for imported files, e.g. 256MiB (CITYPACT_MAX_UPLOAD)")
 	c.varFromEnv(fs, &levelFlag{&c.LogLevel}, "log-level", "CITYPACT_LOG_LEVEL", getenv, "`level`: debug, info, warn, error (CITYPACT_LOG_LEVEL)")
 	fs.DurationVar(&c.ShutdownGrace, "shutdown-grace", c.ShutdownGrace, "time in-flight requests get to finish on SIGTERM")
+	fs.StringVar(&c.SMTPAddr, "smtp-addr", env("CITYPACT_SMTP_ADDR", c.SMTPAddr), "mail relay `host:port`; unset, mail stays queued (CITYPACT_SMTP_ADDR)")
+	fs.StringVar(&c.SMTPUser, "smtp-user", env("CITYPACT_SMTP_USER", c.SMTPUser), "mail relay `user name` (CITYPACT_SMTP_USER; the password only from CITYPACT_SMTP_PASSWORD or a file)")
+	c.SMTPPassword = env("CITYPACT_SMTP_PASSWORD", c.SMTPPassword)
+	fs.StringVar(&c.SMTPPasswordFile, "smtp-password-file", env("CITYPACT_SMTP_PASSWORD_FILE", c.SMTPPasswordFile), "`file` holding the mail relay's password (CITYPACT_SMTP_PASSWORD_FILE)")
+	fs.StringVar(&c.MailFrom, "mail-from", env("CITYPACT_MAIL_FROM", c.MailFrom), "sender of the hub's mail, e.g. \"citypact <hub@example.org>\" (CITYPACT_MAIL_FROM)")
+	fs.StringVar(&c.SMTPTLS, "smtp-tls", env("CITYPACT_SMTP_TLS", c.SMTPTLS), "`policy`: mandatory (STARTTLS), opportunistic, tls (implicit), none (loopback relay only) (CITYPACT_SMTP_TLS)")
+}
+
+// Mail returns the mail relay's settings, reading the password from its file if one is named.
+// ok is false when no relay is set: mail then stays queued, which serve should log at start.
+func (c Config) Mail() (cfg mail.SMTPConfig, ok bool, err error) {
+	if c.SMTPAddr == "" {
+		return cfg, false, nil
+	}
+	cfg = mail.SMTPConfig{Addr: c.SMTPAddr, Username: c.SMTPUser, Password: c.SMTPPassword, From: c.MailFrom, TLS: mail.TLSPolicy(c.SMTPTLS)}
+	if c.SMTPPasswordFile != "" {
+		if c.SMTPPassword != "" {
+			return cfg, true, fmt.Errorf("smtp: give the password in CITYPACT_SMTP_PASSWORD or in a file, not both")
+		}
+		b, err := os.ReadFile(c.SMTPPasswordFile)
+		if err != nil {
+			return cfg, true, fmt.Errorf("smtp-password-file: cannot read %s", c.SMTPPasswordFile)
+		}
+		// Files written by editors and secret stores often end in a line break; a password never does.
+		if cfg.Password = strings.TrimRight(string(b), "\r\n"); cfg.Password == "" {
+			return cfg, true, fmt.Errorf("smtp-password-file: %s is empty", c.SMTPPasswordFile)
+		}
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, true, err // its messages name the settings
+	}
+	return cfg, true, nil
 }
 
 func (c *Config) boolVar(fs *flag.FlagSet, p *bool, name, envVal, usage string) {
@@ -136,6 +179,9 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownGrace < 0 {
 		errs = append(errs, "shutdown-grace: must not be negative")
+	}
+	if _, _, err := c.Mail(); err != nil {
+		errs = append(errs, err.Error())
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("configuration:\n  %s", strings.Join(errs, "\n  "))

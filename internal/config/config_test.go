@@ -3,8 +3,13 @@ package config
 import (
 	"flag"
 	"io"
+	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/citypact/citypact/internal/mail"
 )
 
 func bind(t *testing.T, env map[string]string, args ...string) (Config, error) {
@@ -60,5 +65,77 @@ func TestParseSize(t *testing.T) {
 		if _, err := ParseSize(bad); err == nil {
 			t.Errorf("ParseSize(%q) accepted", bad)
 		}
+	}
+}
+
+func TestMail(t *testing.T) {
+	dir := t.TempDir()
+	pwFile := filepath.Join(dir, "smtp-password")
+	if err := os.WriteFile(pwFile, []byte("from a file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	empty := filepath.Join(dir, "empty")
+	if err := os.WriteFile(empty, []byte("\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	relay := map[string]string{"CITYPACT_SMTP_ADDR": "smtp.example.org:587", "CITYPACT_MAIL_FROM": "citypact <hub@example.org>",
+		"CITYPACT_SMTP_USER": "hub", "CITYPACT_SMTP_PASSWORD": "from the environment"}
+	with := func(kv ...string) map[string]string {
+		env := maps.Clone(relay)
+		for i := 0; i < len(kv); i += 2 {
+			env[kv[i]] = kv[i+1]
+		}
+		return env
+	}
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		want mail.SMTPConfig // when the relay is set and valid
+		err  string          // part of the error, when invalid
+	}{
+		{name: "no relay: mail stays queued", env: map[string]string{"CITYPACT_MAIL_FROM": "hub@example.org"}},
+		{name: "from the environment", env: relay, want: mail.SMTPConfig{Addr: "smtp.example.org:587", From: "citypact <hub@example.org>",
+			Username: "hub", Password: "from the environment", TLS: mail.TLSMandatory}},
+		{name: "password from a file", env: with("CITYPACT_SMTP_PASSWORD", "", "CITYPACT_SMTP_PASSWORD_FILE", pwFile),
+			want: mail.SMTPConfig{Addr: "smtp.example.org:587", From: "citypact <hub@example.org>", Username: "hub", Password: "from a file", TLS: mail.TLSMandatory}},
+		{name: "flags beat the environment", env: relay, args: []string{"--smtp-addr", "127.0.0.1:2525", "--smtp-tls", "none", "--mail-from", "hub@example.net"},
+			want: mail.SMTPConfig{Addr: "127.0.0.1:2525", From: "hub@example.net", Username: "hub", Password: "from the environment", TLS: mail.TLSNone}},
+		{name: "implicit tls", env: with("CITYPACT_SMTP_TLS", "tls", "CITYPACT_SMTP_ADDR", "smtp.example.org:465"),
+			want: mail.SMTPConfig{Addr: "smtp.example.org:465", From: "citypact <hub@example.org>", Username: "hub", Password: "from the environment", TLS: mail.TLSImplicit}},
+		{name: "plain text to a remote relay", env: with("CITYPACT_SMTP_TLS", "none"), err: "only allowed for a relay on this machine"},
+		{name: "unknown policy", env: with("CITYPACT_SMTP_TLS", "yes"), err: "tls policy"},
+		{name: "no sender", env: with("CITYPACT_MAIL_FROM", ""), err: "mail from"},
+		{name: "header in the sender", env: with("CITYPACT_MAIL_FROM", "hub@example.org\r\nBcc: x@example.net"), err: "mail from"},
+		{name: "no port", env: with("CITYPACT_SMTP_ADDR", "smtp.example.org"), err: "host:port"},
+		{name: "user without password", env: with("CITYPACT_SMTP_PASSWORD", ""), err: "go together"},
+		{name: "password twice", env: with("CITYPACT_SMTP_PASSWORD_FILE", pwFile), err: "not both"},
+		{name: "missing password file", env: with("CITYPACT_SMTP_PASSWORD", "", "CITYPACT_SMTP_PASSWORD_FILE", filepath.Join(dir, "nope")), err: "cannot read"},
+		{name: "empty password file", env: with("CITYPACT_SMTP_PASSWORD", "", "CITYPACT_SMTP_PASSWORD_FILE", empty), err: "is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := bind(t, tt.env, tt.args...)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Errorf("Validate: %v, want it to mention %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok, err := c.Mail()
+			if err != nil || ok != (tt.want.Addr != "") || got != tt.want {
+				t.Errorf("Mail() = %+v, %v, %v; want %+v", got, ok, err, tt.want)
+			}
+		})
+	}
+}
+
+// TestNoPasswordFlag: a password on the command line is visible to every user of the machine.
+func TestNoPasswordFlag(t *testing.T) {
+	if _, err := bind(t, nil, "--smtp-password", "secret"); err == nil {
+		t.Error("--smtp-password was accepted")
 	}
 }
