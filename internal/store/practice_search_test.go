@@ -125,6 +125,8 @@ func TestSearch(t *testing.T) {
 			{ed, practice.SearchQuery{Text: "檢疫 旅館"}, []int64{taipei.ID}},
 			{ed, practice.SearchQuery{Text: "療養"}, []int64{tokyo.ID}},
 			{ed, practice.SearchQuery{Text: "ｑｕａｒａｎｔｉｎｅ 療"}, []int64{tokyo.ID}},
+			// * is not an operator: a word is a whole word.
+			{ed, practice.SearchQuery{Text: "hotel*"}, []int64{thrice.ID}},
 		} {
 			got := searchIDs(t, db, c.ctx, c.q)
 			if !slices.Equal(got, c.want) {
