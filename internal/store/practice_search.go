@@ -478,13 +478,19 @@ func snippet(text string, q search.Query) []search.Segment {
 	if utf8.RuneCountInString(text) <= before+after {
 		return search.Snippet(text, q, snippetWidth)
 	}
-	lower := strings.ToLower(text)
-	if len(lower) != len(text) {
-		lower = text // offsets would not match
-	}
+	var lower string // the text lower-cased, made only for a token with letters that have case
 	var starts []int
 	for _, p := range q.Phrases {
-		if at := strings.Index(lower, p.Tokens[0]); at >= 0 {
+		in := text
+		if strings.ToUpper(p.Tokens[0]) != p.Tokens[0] {
+			if lower == "" {
+				if lower = strings.ToLower(text); len(lower) != len(text) {
+					lower = text // offsets would not match
+				}
+			}
+			in = lower
+		}
+		if at := strings.Index(in, p.Tokens[0]); at >= 0 {
 			starts = append(starts, at)
 		}
 	}
