@@ -1,6 +1,9 @@
-// Package account defines users, roles, browser sessions, API tokens and two-factor sign-in, and
-// the rules around them: password policy, sign-in throttling, session lifetimes, who may manage
-// whom. It must never import net/http or database/sql; storage is behind Store.
+// Package account defines users, roles, browser sessions, API tokens, two-factor sign-in,
+// invitations and password-reset links, and the rules around them: password policy, sign-in
+// throttling, session lifetimes, who may manage and invite whom. It writes the account mail
+// (invitations, reset links, notices of changes) and hands it to the Store, which queues it in
+// the transaction of the change. It must never import net/http or database/sql; storage is
+// behind Store.
 package account
 
 import (
@@ -12,6 +15,7 @@ import (
 
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/i18n"
+	cpmail "github.com/citypact/citypact/internal/mail"
 )
 
 // User is an account. The password hash and TOTP secret never leave the account and store
@@ -99,8 +103,9 @@ func validateEmail(email string) *citypact.FieldError {
 	if len(email) > MaxEmailLen {
 		return &citypact.FieldError{Field: "email", Key: "field.too_long", Args: []string{"max", "254"}}
 	}
+	// The second test is what mail to the address will need: a bare address, one @, no controls.
 	a, err := mail.ParseAddress(email)
-	if err != nil || a.Address != email || a.Name != "" || strings.ContainsAny(email, "\r\n") {
+	if err != nil || a.Address != email || a.Name != "" || !cpmail.ValidAddress(email) {
 		return &citypact.FieldError{Field: "email", Key: "email.invalid"}
 	}
 	return nil
@@ -112,7 +117,7 @@ func validateName(name string) *citypact.FieldError {
 		return &citypact.FieldError{Field: "name", Key: "field.required"}
 	case n > MaxNameLen:
 		return &citypact.FieldError{Field: "name", Key: "field.too_long", Args: []string{"max", "100"}}
-	case !utf8.ValidString(name) || strings.ContainsAny(name, "\r\n\x00"):
+	case !cpmail.HeaderSafe(name): // a name goes into mail headers (To: "Name" <addr>)
 		return &citypact.FieldError{Field: "name", Key: "field.invalid"}
 	}
 	return nil
@@ -158,12 +163,16 @@ type Store interface {
 	UserByID(ctx context.Context, id int64) (User, error)
 	UserByEmail(ctx context.Context, email string) (User, error)
 	ListUsers(ctx context.Context, p citypact.Page) ([]User, error)
-	// UpdateUser saves name, lang, role, org and disabled. Disabling ends the user's sessions.
-	UpdateUser(ctx context.Context, u User) error
+	// UpdateUser saves e-mail, name, role, org and disabled, and queues notices (mail about the
+	// change) in the same transaction. Disabling ends the user's sessions; a new e-mail address
+	// makes the user's unused reset links useless. A taken address is KindInvalid on "email"
+	// with key "user.email_taken".
+	UpdateUser(ctx context.Context, u User, notices ...cpmail.Message) error
 	// SetLang saves a user's language; it is a preference, not audited.
 	SetLang(ctx context.Context, userID int64, lang i18n.Lang) error
-	// SetPassword saves a new hash and ends every session of the user except keepSession (0: all).
-	SetPassword(ctx context.Context, userID int64, hash string, keepSession int64) error
+	// SetPassword saves a new hash, ends every session of the user except keepSession (0: all),
+	// makes the user's unused reset links useless and queues notices, all in one transaction.
+	SetPassword(ctx context.Context, userID int64, hash string, keepSession int64, notices ...cpmail.Message) error
 	// RehashPassword replaces a hash with a stronger one of the same password; not audited.
 	RehashPassword(ctx context.Context, userID int64, hash string) error
 	SetTOTP(ctx context.Context, userID int64, secret string, enabled bool) error
@@ -193,4 +202,46 @@ type Store interface {
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error
 	OrgExists(ctx context.Context, id int64) (bool, error)
+	// OrgName returns an organisation's name; KindNotFound when there is none.
+	OrgName(ctx context.Context, id int64) (string, error)
+
+	InvitationStore
+	ResetStore
+}
+
+// InvitationStore keeps invitations. Only the hash of a link's token is stored.
+type InvitationStore interface {
+	// CreateInvitation stores inv and queues its mail in one transaction. An address that has an
+	// account is KindInvalid on "email" with "user.email_taken"; one with a pending invitation,
+	// "invitation.pending".
+	CreateInvitation(ctx context.Context, inv *Invitation, tokenHash string, m cpmail.Message) error
+	// InvitationByHash returns an invitation in any state; KindNotFound when there is none.
+	InvitationByHash(ctx context.Context, tokenHash string) (Invitation, error)
+	// AcceptInvitation creates u and marks the invitation accepted by u, atomically and only if the
+	// invitation is still pending at the store's clock: otherwise KindConflict "invitation.used".
+	// An address that got an account meanwhile is KindConflict "invitation.account_exists".
+	AcceptInvitation(ctx context.Context, invitationID int64, u *User) error
+	// ListInvitations lists pending invitations, newest first: of one organisation, or of every
+	// organisation when orgID is 0.
+	ListInvitations(ctx context.Context, orgID int64) ([]Invitation, error)
+	// RevokeInvitation revokes a pending invitation (of orgID, unless it is 0); KindNotFound when
+	// there is no such pending invitation.
+	RevokeInvitation(ctx context.Context, id, orgID int64) error
+}
+
+// ResetStore keeps password-reset links. Only the hash of a link's token is stored.
+type ResetStore interface {
+	// CreatePasswordReset stores r, makes the user's earlier unused links useless and queues m,
+	// in one transaction with its audit row.
+	CreatePasswordReset(ctx context.Context, r *PasswordReset, tokenHash string, m cpmail.Message) error
+	// NotePasswordResetRequest records, in the audit log only, a request for an address that has
+	// no account, so that both kinds of request leave the same trace (and move the data version
+	// the same way).
+	NotePasswordResetRequest(ctx context.Context, email string) error
+	// PasswordResetByHash returns a reset link in any state and its user; KindNotFound when none.
+	PasswordResetByHash(ctx context.Context, tokenHash string) (PasswordReset, User, error)
+	// ResetPassword marks the link used, saves the hash, ends the user's sessions when
+	// endSessions is set and queues notices, in one transaction; a link that is no longer unused
+	// and unexpired at the store's clock is KindConflict "reset.used".
+	ResetPassword(ctx context.Context, resetID, userID int64, hash string, endSessions bool, notices ...cpmail.Message) error
 }

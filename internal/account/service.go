@@ -10,6 +10,7 @@ import (
 
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/i18n"
+	cpmail "github.com/citypact/citypact/internal/mail"
 	"github.com/citypact/citypact/internal/password"
 )
 
@@ -26,6 +27,14 @@ type Policy struct {
 	// TouchEvery limits how often a session's last-seen time is written: a write per request
 	// would make every page a database write.
 	TouchEvery time.Duration
+	// InvitationTTL and ResetTTL are how long links in account mail work.
+	InvitationTTL time.Duration
+	ResetTTL      time.Duration
+	// Reset links are mailed at most ResetMax times per address and ResetMaxIP times per client
+	// IP within ResetWindow, counted in the database like sign-in failures.
+	ResetWindow time.Duration
+	ResetMax    int
+	ResetMaxIP  int
 }
 
 // DefaultPolicy is the production policy.
@@ -36,6 +45,11 @@ var DefaultPolicy = Policy{
 	ThrottleMax:     5,
 	ThrottleMaxIP:   50,
 	TouchEvery:      time.Minute,
+	InvitationTTL:   7 * 24 * time.Hour,
+	ResetTTL:        30 * time.Minute,
+	ResetWindow:     time.Hour,
+	ResetMax:        3,
+	ResetMaxIP:      20,
 }
 
 // Setting keys.
@@ -43,15 +57,39 @@ const SettingRequireAdminTOTP = "require_admin_totp"
 
 // Service is the account logic over a Store.
 type Service struct {
-	store  Store
-	hasher *password.Hasher
-	policy Policy
-	now    func() time.Time
+	store   Store
+	hasher  *password.Hasher
+	policy  Policy
+	now     func() time.Time
+	baseURL string // of links in mail; "" where none is known (the CLI without CITYPACT_BASE_URL)
 }
 
-// NewService returns a Service; now is the clock.
+// NewService returns a Service; now is the clock. Policy fields left zero take DefaultPolicy's.
 func NewService(s Store, h *password.Hasher, p Policy, now func() time.Time) *Service {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	def(&p.InvitationTTL, DefaultPolicy.InvitationTTL)
+	def(&p.ResetTTL, DefaultPolicy.ResetTTL)
+	def(&p.ResetWindow, DefaultPolicy.ResetWindow)
+	if p.ResetMax <= 0 {
+		p.ResetMax = DefaultPolicy.ResetMax
+	}
+	if p.ResetMaxIP <= 0 {
+		p.ResetMaxIP = DefaultPolicy.ResetMaxIP
+	}
 	return &Service{store: s, hasher: h, policy: p, now: now}
+}
+
+// WithBaseURL returns a copy of s that builds the links in its mail on baseURL (the configured
+// public URL, e.g. https://hub.example.org). Invitations and reset links need one; notices
+// without one leave the link out.
+func (s *Service) WithBaseURL(baseURL string) *Service {
+	c := *s
+	c.baseURL = strings.TrimRight(baseURL, "/")
+	return &c
 }
 
 // Policy returns the session and throttling policy in force.
@@ -282,22 +320,56 @@ func (s *Service) ChangePassword(ctx context.Context, a citypact.Actor, current,
 	if err != nil {
 		return SignInResult{}, err
 	}
-	if err := s.store.SetPassword(citypact.WithActor(ctx, a), u.ID, hash, 0); err != nil {
+	if err := s.store.SetPassword(citypact.WithActor(ctx, a), u.ID, hash, 0, s.passwordNotice(u, bySelf, s.clock())...); err != nil {
 		return SignInResult{}, err
 	}
 	return s.openSession(ctx, u, false, m)
 }
 
-// SetPassword is an administrator's (or the CLI's) reset: policy checked, every session ended.
+// SetPassword is an administrator's (or the CLI's) reset: policy checked, every session ended,
+// the user told by mail.
 func (s *Service) SetPassword(ctx context.Context, userID int64, pw string) error {
 	if err := password.Check(pw); err != nil {
 		return collect(passwordFieldError("password", err))
+	}
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return err
 	}
 	hash, err := s.hasher.Hash(ctx, pw)
 	if err != nil {
 		return err
 	}
-	return s.store.SetPassword(ctx, userID, hash, 0)
+	return s.store.SetPassword(ctx, userID, hash, 0, s.passwordNotice(u, byAdmin, s.clock())...)
+}
+
+// ChangeEmail changes the actor's own address, after checking their password, and tells both the
+// old and the new address.
+func (s *Service) ChangeEmail(ctx context.Context, a citypact.Actor, email, current string) (User, error) {
+	u, err := s.store.UserByID(ctx, a.UserID)
+	if err != nil {
+		return User{}, err
+	}
+	email = NormalizeEmail(email)
+	if fe := validateEmail(email); fe != nil {
+		return User{}, collect(fe)
+	}
+	ok, _, err := s.hasher.Verify(ctx, current, u.PasswordHash)
+	if err != nil {
+		return User{}, err
+	}
+	if !ok {
+		return User{}, citypact.Invalid(citypact.FieldError{Field: "password", Key: "password.current_wrong"})
+	}
+	if email == u.Email {
+		return User{}, citypact.Invalid(citypact.FieldError{Field: "email", Key: "email.same"})
+	}
+	after := u
+	after.Email, after.UpdatedAt = email, s.clock()
+	if err := s.store.UpdateUser(citypact.WithActor(ctx, a), after, s.emailNotices(u, after, bySelf, after.UpdatedAt)...); err != nil {
+		return User{}, err
+	}
+	return after.Public(), nil
 }
 
 // SetLang remembers a signed-in user's language.
@@ -310,6 +382,7 @@ func (s *Service) SetLang(ctx context.Context, a citypact.Actor, l i18n.Lang) er
 
 // UserChange is what an admin may change about an account.
 type UserChange struct {
+	Email    string // "" keeps the address
 	Name     string
 	Role     citypact.Role
 	OrgID    int64
@@ -327,7 +400,13 @@ func (s *Service) UpdateUser(ctx context.Context, a citypact.Actor, id int64, c 
 		return User{}, err
 	}
 	c.Name = strings.TrimSpace(c.Name)
-	if err := collect(validateName(c.Name), validateRoleOrg(c.Role, c.OrgID)); err != nil {
+	var emailErr *citypact.FieldError
+	if c.Email = NormalizeEmail(c.Email); c.Email == "" {
+		c.Email = u.Email
+	} else if c.Email != u.Email {
+		emailErr = validateEmail(c.Email)
+	}
+	if err := collect(emailErr, validateName(c.Name), validateRoleOrg(c.Role, c.OrgID)); err != nil {
 		return User{}, err
 	}
 	if id == a.UserID && (c.Role != citypact.RoleAdmin || c.Disabled) {
@@ -342,8 +421,13 @@ func (s *Service) UpdateUser(ctx context.Context, a citypact.Actor, id int64, c 
 			return User{}, citypact.Invalid(citypact.FieldError{Field: "org", Key: "user.org_unknown"})
 		}
 	}
-	u.Name, u.Role, u.OrgID, u.Disabled, u.UpdatedAt = c.Name, c.Role, c.OrgID, c.Disabled, s.clock()
-	if err := s.store.UpdateUser(citypact.WithActor(ctx, a), u); err != nil {
+	before := u
+	u.Email, u.Name, u.Role, u.OrgID, u.Disabled, u.UpdatedAt = c.Email, c.Name, c.Role, c.OrgID, c.Disabled, s.clock()
+	var notices []cpmail.Message
+	if u.Email != before.Email {
+		notices = s.emailNotices(before, u, byAdmin, u.UpdatedAt)
+	}
+	if err := s.store.UpdateUser(citypact.WithActor(ctx, a), u, notices...); err != nil {
 		return User{}, err
 	}
 	return u.Public(), nil

@@ -7,18 +7,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/citypact/citypact"
-	"github.com/citypact/citypact/internal/demo"
 	"log/slog"
 	"net"
 	"net/http"
 	"runtime"
 	"time"
 
+	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/account"
 	"github.com/citypact/citypact/internal/api"
 	"github.com/citypact/citypact/internal/config"
+	"github.com/citypact/citypact/internal/demo"
 	"github.com/citypact/citypact/internal/httpx"
+	"github.com/citypact/citypact/internal/mail"
 	"github.com/citypact/citypact/internal/password"
 	"github.com/citypact/citypact/internal/store"
 	"github.com/citypact/citypact/internal/web"
@@ -33,6 +34,8 @@ type App struct {
 	DB       *store.DB
 	Accounts *account.Service
 	Handler  http.Handler
+	// Mail sends the outbox; Serve runs it, tests that serve the Handler themselves run RunMail.
+	Mail *mail.Worker
 
 	web      *web.Server
 	api      *api.Server
@@ -48,6 +51,8 @@ type Options struct {
 	Policy *account.Policy
 	// Hasher overrides the password hasher (tests use cheap parameters to stay fast).
 	Hasher *password.Hasher
+	// Mail tunes the mail worker (tests poll often); its Logger and Now default to the app's.
+	Mail mail.WorkerOptions
 }
 
 // NewHasher returns the production password hasher: argon2id with OWASP's parameters, at most
@@ -88,7 +93,11 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		hasher = NewHasher()
 	}
 	a := &App{Config: cfg, Log: log, DB: db, registry: prometheus.NewRegistry()}
-	a.Accounts = account.NewService(db, hasher, policy, now)
+	if a.Mail, err = newMailWorker(cfg, db, log, now, opt.Mail); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.Accounts = account.NewService(db, hasher, policy, now).WithBaseURL(publicURL(cfg, log))
 	assets, err := web.LoadAssets()
 	if err != nil {
 		db.Close()
@@ -104,7 +113,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	// processors keeps every core busy while a request waits on I/O.
 	limiter := httpx.NewLimiter(2 * runtime.GOMAXPROCS(0))
 	a.web = web.New(web.Deps{Accounts: a.Accounts, Directory: db, Cases: db, Practices: db, Settings: db, Audit: db, Assets: assets, Log: log,
-		SecureCookies: cfg.TLS(), BehindProxy: cfg.BehindProxy, Demo: isDemo, Versions: db, Limiter: limiter})
+		SecureCookies: cfg.TLS(), BehindProxy: cfg.BehindProxy, Demo: isDemo, Versions: db, Limiter: limiter, Mail: a.Mail})
 	a.api = api.New(api.Deps{Accounts: a.Accounts, Directory: db, Audit: db, Cases: db, Practices: db, BaseURL: cfg.BaseURL, Version: db.DataVersion, Limiter: limiter, Log: log})
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Handler = a.handler()
@@ -188,6 +197,18 @@ func (a *App) Serve(ctx context.Context) error {
 		}
 	}()
 	go a.housekeeping(ctx)
+	// Mail outlives the listener: requests finishing during the grace period may still queue
+	// mail and kick the worker, which stops once they are done.
+	mctx, stopMail := context.WithCancel(context.WithoutCancel(ctx))
+	mailDone := make(chan struct{})
+	go func() {
+		defer close(mailDone)
+		a.RunMail(mctx)
+	}()
+	defer func() {
+		stopMail()
+		<-mailDone
+	}()
 	select {
 	case err := <-errc:
 		return err

@@ -12,9 +12,14 @@ import (
 	"github.com/citypact/citypact/internal/dbtest"
 	"github.com/citypact/citypact/internal/httpx"
 	"github.com/citypact/citypact/internal/i18n"
+	"github.com/citypact/citypact/internal/mail/mailtest"
 )
 
-func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+func TestMain(m *testing.M) {
+	code := dbtest.Main(m)
+	mailtest.Clean()
+	os.Exit(code)
+}
 
 // concrete fills a route pattern's wildcards with values that exist or plausibly could.
 func concrete(pattern string) string {

@@ -23,6 +23,8 @@ import (
 	"github.com/citypact/citypact/internal/app"
 	"github.com/citypact/citypact/internal/config"
 	"github.com/citypact/citypact/internal/directory"
+	"github.com/citypact/citypact/internal/mail"
+	"github.com/citypact/citypact/internal/mail/mailtest"
 	"github.com/citypact/citypact/internal/password"
 )
 
@@ -52,6 +54,8 @@ type Hub struct {
 	Editor Account // editor of Seoul
 	Member Account // member of Seoul
 	Other  Account // editor of Taipei
+	// Mail is the SMTP sink the hub sends to (StartWithMail, Options.Mail), or nil.
+	Mail *mailtest.Sink
 }
 
 // Options vary a hub.
@@ -61,6 +65,25 @@ type Options struct {
 	Config func(*config.Config)
 	// SkipSeed starts another instance on a database an earlier Start already seeded.
 	SkipSeed bool
+	// Mail, when set, makes the hub send its mail to this sink: the relay setting names it, the
+	// mail worker runs until the test ends, and the base URL of links in mail is the hub's own.
+	// Without it, mail stays queued, as on a hub with no relay configured.
+	Mail *mailtest.Sink
+}
+
+// MailFrom is the sender of a mail-enabled hub's messages.
+const MailFrom = "citypact <hub@citypact.example>"
+
+// StartWithMail runs a hub that sends its mail to a new SMTP sink process (Hub.Mail). A test
+// binary that uses it removes the sink it built in TestMain with mailtest.Clean.
+func StartWithMail(t testing.TB, dsn string, opts ...Options) *Hub {
+	t.Helper()
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	o.Mail = mailtest.Start(t)
+	return Start(t, dsn, o)
 }
 
 // Start runs a hub on dsn until t ends.
@@ -73,6 +96,12 @@ func Start(t testing.TB, dsn string, opts ...Options) *Hub {
 	cfg := config.Default()
 	cfg.Database = dsn
 	cfg.Addr = "127.0.0.1:0"
+	// The listener comes first, so that a mail-enabled hub knows its own URL for its links.
+	srv := httptest.NewUnstartedServer(nil)
+	if o.Mail != nil {
+		cfg.BaseURL = "http://" + srv.Listener.Addr().String()
+		cfg.SMTPAddr, cfg.SMTPTLS, cfg.MailFrom = o.Mail.Addr, "none", MailFrom
+	}
 	if o.Config != nil {
 		o.Config(&cfg)
 	}
@@ -82,16 +111,29 @@ func Start(t testing.TB, dsn string, opts ...Options) *Hub {
 	}
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: level}))
 	ctx := context.Background()
-	a, err := app.Open(ctx, cfg, log, app.Options{Now: o.Now, Policy: o.Policy, Hasher: CheapHasher()})
+	// Retries come quickly: a test waits for mail, never for the production backoff.
+	mopt := mail.WorkerOptions{Poll: 200 * time.Millisecond, MinBackoff: 50 * time.Millisecond, MaxBackoff: time.Second}
+	a, err := app.Open(ctx, cfg, log, app.Options{Now: o.Now, Policy: o.Policy, Hasher: CheapHasher(), Mail: mopt})
 	if err != nil {
+		srv.Close()
 		t.Fatalf("apptest: open: %v", err)
 	}
-	srv := httptest.NewServer(a.Handler)
+	srv.Config.Handler = a.Handler
+	srv.Start()
 	t.Cleanup(func() {
 		srv.Close()
 		a.Close()
 	})
-	h := &Hub{App: a, URL: srv.URL}
+	if o.Mail != nil {
+		mctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			a.RunMail(mctx)
+		}()
+		t.Cleanup(func() { cancel(); <-done }) // before the database closes: cleanups run last first
+	}
+	h := &Hub{App: a, URL: srv.URL, Mail: o.Mail}
 	if o.SkipSeed {
 		return h
 	}

@@ -47,7 +47,8 @@ func user(ctx context.Context, env Env, args []string) error {
 	}
 	defer db.Close()
 	ctx = citypact.WithActor(ctx, cliActor)
-	svc := account.NewService(db, app.NewHasher(), account.DefaultPolicy, db.Now)
+	// Notices of a changed password link to the hub when its address is known; serve mails them.
+	svc := account.NewService(db, app.NewHasher(), account.DefaultPolicy, db.Now).WithBaseURL(env.Getenv("CITYPACT_BASE_URL"))
 	orgID := func() (int64, error) {
 		if *orgSlug == "" {
 			return 0, nil

@@ -180,8 +180,12 @@ func (c Config) Validate() error {
 	if c.ShutdownGrace < 0 {
 		errs = append(errs, "shutdown-grace: must not be negative")
 	}
-	if _, _, err := c.Mail(); err != nil {
+	if _, relay, err := c.Mail(); err != nil {
 		errs = append(errs, err.Error())
+	} else if relay && c.BaseURL == "" {
+		// Links in mail (invitations, password resets) are built from it, never from a request's
+		// Host header; without it they would lead to the listen address.
+		errs = append(errs, "base-url: needed when smtp-addr is set: links in mail are built from it")
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("configuration:\n  %s", strings.Join(errs, "\n  "))

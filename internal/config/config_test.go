@@ -79,7 +79,7 @@ func TestMail(t *testing.T) {
 		t.Fatal(err)
 	}
 	relay := map[string]string{"CITYPACT_SMTP_ADDR": "smtp.example.org:587", "CITYPACT_MAIL_FROM": "citypact <hub@example.org>",
-		"CITYPACT_SMTP_USER": "hub", "CITYPACT_SMTP_PASSWORD": "from the environment"}
+		"CITYPACT_SMTP_USER": "hub", "CITYPACT_SMTP_PASSWORD": "from the environment", "CITYPACT_BASE_URL": "https://hub.example.org"}
 	with := func(kv ...string) map[string]string {
 		env := maps.Clone(relay)
 		for i := 0; i < len(kv); i += 2 {
@@ -106,6 +106,7 @@ func TestMail(t *testing.T) {
 		{name: "plain text to a remote relay", env: with("CITYPACT_SMTP_TLS", "none"), err: "only allowed for a relay on this machine"},
 		{name: "unknown policy", env: with("CITYPACT_SMTP_TLS", "yes"), err: "tls policy"},
 		{name: "no sender", env: with("CITYPACT_MAIL_FROM", ""), err: "mail from"},
+		{name: "no base URL for the links", env: with("CITYPACT_BASE_URL", ""), err: "base-url: needed when smtp-addr is set"},
 		{name: "header in the sender", env: with("CITYPACT_MAIL_FROM", "hub@example.org\r\nBcc: x@example.net"), err: "mail from"},
 		{name: "no port", env: with("CITYPACT_SMTP_ADDR", "smtp.example.org"), err: "host:port"},
 		{name: "user without password", env: with("CITYPACT_SMTP_PASSWORD", ""), err: "go together"},

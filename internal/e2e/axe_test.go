@@ -135,6 +135,8 @@ func TestAccessibility(t *testing.T) {
 		b.setLang(p.lang)
 		visit(p, "/", 200)
 		visit(p, "/signin", 200)
+		visit(p, "/password/forgot", 200)
+		visit(p, "/join?token=cpi_forged", 404)
 		visit(p, "/no-such-page", 404)
 		// The sign-in page after a failure: error summary, focused, field values kept.
 		b.open("/signin", 200)
@@ -156,7 +158,7 @@ func TestAccessibility(t *testing.T) {
 	for _, p := range passes {
 		b.viewport(p.width)
 		b.setLang(p.lang)
-		for _, path := range []string{"/", "/account", "/account/sessions", "/account/tokens", "/account/totp", "/admin", "/admin/users", "/admin/audit"} {
+		for _, path := range []string{"/", "/account", "/account/sessions", "/account/tokens", "/account/totp", "/invitations", "/admin", "/admin/users", "/admin/audit"} {
 			visit(p, path, 200)
 		}
 		// A form that failed, with its field errors.

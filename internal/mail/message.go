@@ -84,10 +84,10 @@ func (m Message) Validate() error {
 	if !ValidAddress(m.To) {
 		bad("to", "mail.to_invalid")
 	}
-	if !headerSafe(m.ToName) || utf8.RuneCountInString(m.ToName) > maxName {
+	if !HeaderSafe(m.ToName) || utf8.RuneCountInString(m.ToName) > maxName {
 		bad("to_name", "mail.name_invalid")
 	}
-	if !headerSafe(m.Subject) || strings.TrimSpace(m.Subject) == "" || utf8.RuneCountInString(m.Subject) > maxSubject {
+	if !HeaderSafe(m.Subject) || strings.TrimSpace(m.Subject) == "" || utf8.RuneCountInString(m.Subject) > maxSubject {
 		bad("subject", "mail.subject_invalid")
 	}
 	if strings.TrimSpace(m.Text) == "" || !bodySafe(m.Text) {
@@ -111,16 +111,18 @@ func (m Message) Validate() error {
 // ValidAddress reports whether s is a bare address (an addr-spec, as net/mail parses it) with
 // nothing around it: no display name, no comment, no angle brackets, no control characters.
 func ValidAddress(s string) bool {
-	if s == "" || len(s) > maxAddr || !headerSafe(s) {
+	if s == "" || len(s) > maxAddr || !HeaderSafe(s) {
 		return false
 	}
 	a, err := mail.ParseAddress(s)
 	return err == nil && a.Name == "" && a.Address == s && strings.Count(s, "@") == 1
 }
 
-// headerSafe reports whether s may go into a header: valid UTF-8 without control characters
-// (C0, DEL, C1) or the Unicode line and paragraph separators some clients break lines at.
-func headerSafe(s string) bool {
+// HeaderSafe reports whether s may go into a header: valid UTF-8 without control characters
+// (C0, DEL, C1) or the Unicode line and paragraph separators some clients break lines at. Names
+// and titles that may end up in a subject or a To header are checked with it where they are
+// entered.
+func HeaderSafe(s string) bool {
 	if !utf8.ValidString(s) {
 		return false
 	}

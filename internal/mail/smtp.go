@@ -65,7 +65,7 @@ func (c SMTPConfig) Validate() error {
 	default:
 		errs = append(errs, fmt.Sprintf("smtp tls policy %q is not one of mandatory, opportunistic, tls, none", c.TLS))
 	}
-	if a, err := mail.ParseAddress(c.From); err != nil || !ValidAddress(a.Address) || !headerSafe(a.Name) {
+	if a, err := mail.ParseAddress(c.From); err != nil || !ValidAddress(a.Address) || !HeaderSafe(a.Name) {
 		errs = append(errs, fmt.Sprintf("mail from %q is not an address like \"citypact <hub@example.org>\"", c.From))
 	}
 	if (c.Username == "") != (c.Password == "") {

@@ -8,6 +8,7 @@ import (
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/account"
 	"github.com/citypact/citypact/internal/i18n"
+	"github.com/citypact/citypact/internal/mail"
 )
 
 // userAudit is what the audit log keeps of a user: never the password hash or TOTP secret.
@@ -112,16 +113,21 @@ func (db *DB) ListUsers(ctx context.Context, p citypact.Page) (_ []account.User,
 	return out, rows.Err()
 }
 
-// UpdateUser saves what an admin may change; disabling ends the user's sessions.
-func (db *DB) UpdateUser(ctx context.Context, u account.User) (err error) {
+// UpdateUser saves what an admin may change; disabling ends the user's sessions, a new address
+// ends the user's unused reset links (they went to the old one). notices are queued in the same
+// transaction.
+func (db *DB) UpdateUser(ctx context.Context, u account.User, notices ...mail.Message) (err error) {
 	defer citypact.Wrap(&err, "store.UpdateUser(%d)", u.ID)
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var before account.User
 		if err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.id = $1`, u.ID), &before); err != nil {
 			return notFound(err, "user")
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE users SET display_name = $1, role = $2, org_id = $3, disabled = $4,
-			updated_at = $5 WHERE id = $6`, u.Name, u.Role.String(), nullID(u.OrgID), u.Disabled, u.UpdatedAt, u.ID)
+		_, err := tx.ExecContext(ctx, `UPDATE users SET email = $1, display_name = $2, role = $3, org_id = $4, disabled = $5,
+			updated_at = $6 WHERE id = $7`, u.Email, u.Name, u.Role.String(), nullID(u.OrgID), u.Disabled, u.UpdatedAt, u.ID)
+		if isUnique(err) {
+			return citypact.Invalid(citypact.FieldError{Field: "email", Key: "user.email_taken"})
+		}
 		if isForeignKey(err) {
 			return citypact.Invalid(citypact.FieldError{Field: "org", Key: "user.org_unknown"})
 		}
@@ -133,9 +139,17 @@ func (db *DB) UpdateUser(ctx context.Context, u account.User) (err error) {
 				return err
 			}
 		}
+		if u.Email != before.Email {
+			if err := db.endResets(ctx, tx, u.ID); err != nil {
+				return err
+			}
+		}
 		after := before
-		after.Name, after.Role, after.OrgID, after.Disabled = u.Name, u.Role, u.OrgID, u.Disabled
-		return db.writeAudit(ctx, tx, "user.update", "user", u.ID, auditOfUser(before), auditOfUser(after))
+		after.Email, after.Name, after.Role, after.OrgID, after.Disabled = u.Email, u.Name, u.Role, u.OrgID, u.Disabled
+		if err := db.writeAudit(ctx, tx, "user.update", "user", u.ID, auditOfUser(before), auditOfUser(after)); err != nil {
+			return err
+		}
+		return db.enqueueMail(ctx, tx, notices...)
 	})
 }
 
@@ -145,23 +159,38 @@ func (db *DB) SetLang(ctx context.Context, userID int64, lang i18n.Lang) error {
 	return err
 }
 
-// SetPassword saves a new hash and ends the user's sessions except keepSession.
-func (db *DB) SetPassword(ctx context.Context, userID int64, hash string, keepSession int64) (err error) {
+// SetPassword saves a new hash, ends the user's sessions except keepSession and their unused
+// reset links, and queues notices, in one transaction.
+func (db *DB) SetPassword(ctx context.Context, userID int64, hash string, keepSession int64, notices ...mail.Message) (err error) {
 	defer citypact.Wrap(&err, "store.SetPassword(%d)", userID)
-	now := db.Now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, password_changed_at = $2, updated_at = $2 WHERE id = $3`, hash, now, userID)
-		if err != nil {
+		if err := db.setPassword(ctx, tx, userID, hash, true, keepSession); err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return citypact.NotFound("user")
+		if err := db.writeAudit(ctx, tx, "user.password_change", "user", userID, nil, nil); err != nil {
+			return err
 		}
+		return db.enqueueMail(ctx, tx, notices...)
+	})
+}
+
+// setPassword saves a hash in tx and ends the user's unused reset links: a link mailed before a
+// change must not undo it. With endSessions, every session but keepSession ends.
+func (db *DB) setPassword(ctx context.Context, tx *sql.Tx, userID int64, hash string, endSessions bool, keepSession int64) error {
+	now := db.Now()
+	res, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, password_changed_at = $2, updated_at = $2 WHERE id = $3`, hash, now, userID)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return citypact.NotFound("user")
+	}
+	if endSessions {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND id <> $2`, userID, keepSession); err != nil {
 			return err
 		}
-		return db.writeAudit(ctx, tx, "user.password_change", "user", userID, nil, nil)
-	})
+	}
+	return db.endResets(ctx, tx, userID)
 }
 
 // RehashPassword upgrades a stored hash; the password is unchanged, so nothing is audited.

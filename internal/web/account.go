@@ -44,7 +44,24 @@ func (s *Server) passwordChange(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.setSession(w, res.Session, res.Secret)
+	s.kickMail()
 	return s.redirect(w, r, "/account", "flash.password_changed")
+}
+
+// emailChange serves POST /account/email: a new address, confirmed with the password. Both the
+// old and the new address are told.
+func (s *Server) emailChange(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	_, err := s.Accounts.ChangeEmail(r.Context(), stateOf(r).actor, r.PostFormValue("email"), r.PostFormValue("password"))
+	if citypact.KindOf(err) == citypact.KindInvalid {
+		return s.accountPage(w, r, http.StatusUnprocessableEntity, view.Form{Values: formValues(r, "email"), Errors: citypact.FieldsOf(err)})
+	} else if err != nil {
+		return err
+	}
+	s.kickMail()
+	return s.redirect(w, r, "/account", "flash.email_changed")
 }
 
 // sessionsList serves GET /account/sessions.

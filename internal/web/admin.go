@@ -109,7 +109,7 @@ func (s *Server) userEditForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	f := view.Form{Values: map[string]string{"name": u.Name, "role": u.Role.String(),
+	f := view.Form{Values: map[string]string{"email": u.Email, "name": u.Name, "role": u.Role.String(),
 		"org": strconv.FormatInt(u.OrgID, 10), "disabled": strconv.FormatBool(u.Disabled)}}
 	return s.userEditPage(w, r, http.StatusOK, u, f)
 }
@@ -137,18 +137,19 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) error {
 	a := stateOf(r).actor
 	role, _ := citypact.ParseRole(r.PostFormValue("role"))
 	orgID, _ := strconv.ParseInt(r.PostFormValue("org"), 10, 64)
-	c := account.UserChange{Name: r.PostFormValue("name"), Role: role, OrgID: orgID, Disabled: r.PostFormValue("disabled") == "true"}
+	c := account.UserChange{Email: r.PostFormValue("email"), Name: r.PostFormValue("name"), Role: role, OrgID: orgID, Disabled: r.PostFormValue("disabled") == "true"}
 	_, err = s.Accounts.UpdateUser(r.Context(), a, id, c)
 	if k := citypact.KindOf(err); k == citypact.KindInvalid || k == citypact.KindConflict {
 		u, uerr := s.Accounts.UserByID(r.Context(), a, id)
 		if uerr != nil {
 			return uerr
 		}
-		f := view.Form{Values: formValues(r, "name", "role", "org", "disabled"), Errors: citypact.FieldsOf(err), Message: citypact.MessageOf(err)}
+		f := view.Form{Values: formValues(r, "email", "name", "role", "org", "disabled"), Errors: citypact.FieldsOf(err), Message: citypact.MessageOf(err)}
 		return s.userEditPage(w, r, http.StatusUnprocessableEntity, u, f)
 	} else if err != nil {
 		return err
 	}
+	s.kickMail()
 	return s.redirect(w, r, "/admin/users", "flash.saved")
 }
 

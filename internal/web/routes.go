@@ -28,11 +28,19 @@ func (s *Server) Routes() []httpx.Route {
 		r(get, "/signin/totp", V, s.signInTOTPForm),
 		r(post, "/signin/totp", V, s.signInTOTP),
 		r(post, "/signout", V, s.signOut),
+		// Links from account mail: the token is in the query, which request logs leave out.
+		r(get, "/password/forgot", V, s.forgotForm),
+		r(post, "/password/forgot", V, s.forgotSend),
+		r(get, "/password/reset", V, s.resetForm),
+		r(post, "/password/reset", V, s.resetSave),
+		r(get, "/join", V, s.joinForm),
+		r(post, "/join", V, s.join),
 		r(post, "/language", V, s.setLanguage),
 		public(r(get, "/about/sample-data", V, s.sampleData)),
 
 		r(get, "/account", M, s.accountShow),
 		r(post, "/account/password", M, s.passwordChange),
+		r(post, "/account/email", M, s.emailChange),
 		r(get, "/account/sessions", M, s.sessionsList),
 		r(post, "/account/sessions/{id}/end", M, s.sessionEnd),
 		r(get, "/account/tokens", M, s.tokensList),
@@ -42,6 +50,12 @@ func (s *Server) Routes() []httpx.Route {
 		r(post, "/account/totp/begin", M, s.totpBegin),
 		r(post, "/account/totp", M, s.totpEnable),
 		r(post, "/account/totp/disable", M, s.totpDisable),
+
+		// Invitations: editors invite into their own organisation, admins anywhere
+		// (account.CanInvite); each sees and revokes the pending ones they manage.
+		r(get, "/invitations", E, s.invitationsList),
+		r(post, "/invitations", E, s.invitationCreate),
+		r(post, "/invitations/{id}/revoke", E, s.invitationRevoke),
 
 		r(get, "/admin", A, s.adminShow),
 		r(post, "/admin/settings", A, s.adminSettings),

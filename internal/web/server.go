@@ -42,6 +42,18 @@ type Deps struct {
 	BehindProxy   bool
 	// Limiter bounds the heavy handlers running at once (nil: no bound).
 	Limiter *httpx.Limiter
+	// Mail is the mail worker, kicked after a change queued mail (nil: mail waits for its poll).
+	Mail Mailer
+}
+
+// Mailer is the mail worker as handlers see it. Mail is queued in the transaction of the change
+// it tells about, so the worker can only see it after commit: the handler kicks it then.
+type Mailer interface{ Kick() }
+
+func (s *Server) kickMail() {
+	if s.Mail != nil {
+		s.Mail.Kick()
+	}
 }
 
 // Server renders the pages.
@@ -237,6 +249,7 @@ var errorTitles = map[int]string{
 	http.StatusForbidden:             "error.forbidden.title",
 	http.StatusNotFound:              "error.not_found.title",
 	http.StatusConflict:              "error.conflict.title",
+	http.StatusGone:                  "error.gone.title",
 	http.StatusRequestEntityTooLarge: "error.too_large.title",
 	http.StatusUnsupportedMediaType:  "error.media_type.title",
 	http.StatusUnprocessableEntity:   "error.invalid.title",

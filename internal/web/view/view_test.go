@@ -28,6 +28,7 @@ func pages(tr *i18n.Translator) map[string]templ.Component {
 	failedBase.HasErrors = true
 	u := account.User{ID: 1, Email: "officer@seoul.example", Name: "서울 담당자", Role: citypact.RoleEditor, OrgName: "Seoul", PasswordChangedAt: when}
 	orgs := []Org{{ID: 1, Slug: "seoul", Name: "Seoul"}, {ID: 2, Slug: "taipei", Name: "臺北市"}}
+	inv := account.Invitation{ID: 7, Email: "new@seoul.example", Name: "김지원", Role: citypact.RoleEditor, OrgName: "Seoul", InviterName: "Admin", ExpiresAt: when}
 	return map[string]templ.Component{
 		"home":        Home(HomePage{Base: b}),
 		"home-signed": Home(HomePage{Base: signedIn}),
@@ -45,6 +46,14 @@ func pages(tr *i18n.Translator) map[string]templ.Component {
 		"audit":       Audit(AuditPage{Base: signedIn, Entries: []audit.Entry{{ID: 1, At: when, ActorLabel: "cli", Action: "user.create", Entity: "user", EntityID: 1, After: `{"a":1}`}}, Next: "after=1"}),
 		"error":       Error(ErrorPage{Base: b, Status: 404, Message: "error.not_found", RequestID: "REQ123"}),
 		"sample-data": SampleData(SampleDataPage{Base: Base{Tr: tr, Title: "x", Demo: true}}),
+		"invitations": Invitations(InvitationsPage{Base: signedIn, IsAdmin: true, Orgs: orgs, Roles: citypact.Roles,
+			Invitations: []account.Invitation{inv, {ID: 8, Email: "b@taipei.example", Role: citypact.RoleMember, OrgName: "臺北市", ExpiresAt: when}},
+			Form:        Form{Values: map[string]string{"lang": "ko"}, Errors: []citypact.FieldError{{Field: "name", Key: "field.invalid"}}}}),
+		"invitations-empty": Invitations(InvitationsPage{Base: signedIn, Roles: []citypact.Role{citypact.RoleMember}}),
+		"join":              Join(JoinPage{Base: failedBase, Invitation: inv, Token: "cpi_x", Form: Form{Errors: []citypact.FieldError{{Field: "password", Key: "password.too_short", Args: []string{"min", "12"}}}}}),
+		"forgot":            Forgot(ForgotPage{Base: failedBase, Form: Form{Message: "reset.throttled"}}),
+		"forgot-sent":       Forgot(ForgotPage{Base: b, Sent: true}),
+		"reset":             Reset(ResetPage{Base: b, Email: "officer@seoul.example", Token: "cpr_x", Form: Form{Values: map[string]string{"keep_sessions": "true"}}}),
 	}
 }
 
