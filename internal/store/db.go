@@ -46,9 +46,9 @@ type DB struct {
 	rq     querier // reads: r, through compiled statements on SQLite (stmtcache.go)
 	now    func() time.Time
 	dsn    string
-	path   string        // the SQLite file
-	ckpt   *checkpointer // SQLite's background checkpoints
-	cache  *stmtCache    // SQLite's compiled reads
+	path   string      // the SQLite file
+	maint  *maintainer // SQLite's background checkpoints and index merges
+	cache  *stmtCache  // SQLite's compiled reads
 }
 
 // Options tune Open; the zero value is right for production.
@@ -98,7 +98,7 @@ func redact(dsn string) string {
 //     imports batch many rows per transaction, so the fsync per commit is amortised.
 //   - busy_timeout: a second process (backup, CLI) waits instead of failing at once.
 //   - foreign_keys: referential integrity, as PostgreSQL has it.
-//   - wal_autocheckpoint: commits leave checkpoints to the checkpointer (see checkpoint.go).
+//   - wal_autocheckpoint: commits leave checkpoints to the maintainer (see maintain.go).
 //   - _time_format=sqlite writes times as "2006-01-02 15:04:05.999999999-07:00", which sorts
 //     lexically in UTC, so range comparisons in SQL are correct.
 func sqliteDSN(path string, readOnly bool) string {
@@ -156,7 +156,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		db.r.SetMaxIdleConns(readConns)
 		cache := newStmtCache(db.r)
 		db.rq, db.cache = cache, cache
-		if db.ckpt, err = startCheckpointer(target); err != nil {
+		if db.maint, err = startMaintainer(target, db.w); err != nil {
 			db.Close()
 			return nil, err
 		}
@@ -182,9 +182,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 // Close closes both pools.
 func (db *DB) Close() error {
 	var errs []error
-	if db.ckpt != nil {
-		errs = append(errs, db.ckpt.close())
-		db.ckpt = nil
+	if db.maint != nil {
+		errs = append(errs, db.maint.close())
+		db.maint = nil
 	}
 	if db.cache != nil {
 		db.cache.close()

@@ -103,13 +103,18 @@ func (db *DB) IndexSizes(ctx context.Context) (text int64, index map[string]int6
 	return text, index, rows.Err()
 }
 
-// Analyze refreshes the planner's statistics, as a deployment's maintenance does after a bulk
-// load.
+// Analyze does what a deployment's maintenance does after a bulk load: refreshes the planner's
+// statistics and, on SQLite, merges the full-text index into one segment (which the maintainer
+// would otherwise do over the next minutes, a step at a time, while the benchmark measures).
 func (db *DB) Analyze(ctx context.Context) error {
-	q := `ANALYZE`
+	qs := []string{`ANALYZE`, `INSERT INTO practice_search (practice_search) VALUES ('optimize')`}
 	if db.Engine == Postgres {
-		q = `VACUUM ANALYZE`
+		qs = []string{`VACUUM ANALYZE`}
 	}
-	_, err := db.w.ExecContext(ctx, q)
-	return err
+	for _, q := range qs {
+		if _, err := db.w.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -474,7 +474,7 @@ func (db *DB) hits(ctx context.Context, q search.Query, top []candidate) ([]prac
 // characters, or a token found only inside a longer word), the text's start, where
 // search.Snippet falls back to when nothing matches.
 func snippet(text string, q search.Query) []search.Segment {
-	const before, after = snippetWidth/2 + 20, snippetWidth + snippetWidth/4 + 20 // characters
+	const before, after = snippetWidth/4 + 24, snippetWidth + 24 // characters: what search.Snippet shows around a hit, and some slack
 	if utf8.RuneCountInString(text) <= before+after {
 		return search.Snippet(text, q, snippetWidth)
 	}
