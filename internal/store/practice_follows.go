@@ -72,7 +72,7 @@ func (db *DB) ReadState(ctx context.Context, practiceID int64) (_ practice.ReadS
 	defer citypact.Wrap(&err, "store.ReadState(%d)", practiceID)
 	ctx = db.reading(ctx)
 	a := citypact.ActorFrom(ctx)
-	if _, err := db.visiblePractice(ctx, db.rq, a, `p.id = $1`, practiceID); err != nil {
+	if _, err := db.checkVisible(ctx, db.rq, a, `p.id = $1`, practiceID); err != nil {
 		return practice.ReadState{}, err
 	}
 	s := practice.ReadState{PracticeID: practiceID, UserID: a.UserID}

@@ -63,6 +63,16 @@ func (db *DB) forUpdate() string {
 // practicesWhere reads the practices matching rest (a condition on alias p, then ORDER BY and
 // LIMIT), with their tags, SDG targets and lineage.
 func practicesWhere(ctx context.Context, q querier, rest string, args ...any) ([]practice.Practice, error) {
+	out, err := practiceRows(ctx, q, rest, args...)
+	if err != nil {
+		return nil, err
+	}
+	return out, loadPracticeSets(ctx, q, pointers(out))
+}
+
+// practiceRows reads practices without their tags, SDG targets and lineage: what deciding
+// visibility needs.
+func practiceRows(ctx context.Context, q querier, rest string, args ...any) ([]practice.Practice, error) {
 	rows, err := q.QueryContext(ctx, `SELECT `+practiceColumns+` FROM practices p WHERE `+rest, args...)
 	if err != nil {
 		return nil, err
@@ -80,10 +90,7 @@ func practicesWhere(ctx context.Context, q querier, rest string, args ...any) ([
 	}
 	err = rows.Err()
 	rows.Close() // before the next query: a transaction has one connection
-	if err != nil {
-		return nil, err
-	}
-	return out, loadPracticeSets(ctx, q, pointers(out))
+	return out, err
 }
 
 // practiceByID reads one practice whatever the actor; the caller decides what they may see.
@@ -449,7 +456,17 @@ func (db *DB) DeleteDraft(ctx context.Context, id int64) (err error) {
 
 // visiblePractice reads one practice the actor may see (CanSeePractice), else KindNotFound.
 func (db *DB) visiblePractice(ctx context.Context, q querier, a citypact.Actor, cond string, arg any) (practice.Practice, error) {
-	ps, err := practicesWhere(ctx, q, cond, arg)
+	p, err := db.checkVisible(ctx, q, a, cond, arg)
+	if err != nil {
+		return practice.Practice{}, err
+	}
+	return p, loadPracticeSets(ctx, q, []*practice.Practice{&p})
+}
+
+// checkVisible is visiblePractice without the practice's tags, SDG targets and lineage, for
+// callers that only need to know the actor may see it (a practice page asks four times).
+func (db *DB) checkVisible(ctx context.Context, q querier, a citypact.Actor, cond string, arg any) (practice.Practice, error) {
+	ps, err := practiceRows(ctx, q, cond, arg)
 	if err != nil {
 		return practice.Practice{}, err
 	}
@@ -534,7 +551,7 @@ func (db *DB) Practices(ctx context.Context, f practice.Filter) (_ []practice.Pr
 func (db *DB) Versions(ctx context.Context, practiceID int64) (_ []practice.Version, err error) {
 	defer citypact.Wrap(&err, "store.Versions(%d)", practiceID)
 	ctx = db.reading(ctx)
-	if _, err := db.visiblePractice(ctx, db.rq, citypact.ActorFrom(ctx), `p.id = $1`, practiceID); err != nil {
+	if _, err := db.checkVisible(ctx, db.rq, citypact.ActorFrom(ctx), `p.id = $1`, practiceID); err != nil {
 		return nil, err
 	}
 	return versionsWhere(ctx, db.rq, `practice_id = $1 ORDER BY number DESC`, practiceID)
@@ -544,7 +561,7 @@ func (db *DB) Versions(ctx context.Context, practiceID int64) (_ []practice.Vers
 func (db *DB) Version(ctx context.Context, practiceID int64, number int) (_ practice.Version, err error) {
 	defer citypact.Wrap(&err, "store.Version(%d, %d)", practiceID, number)
 	ctx = db.reading(ctx)
-	if _, err := db.visiblePractice(ctx, db.rq, citypact.ActorFrom(ctx), `p.id = $1`, practiceID); err != nil {
+	if _, err := db.checkVisible(ctx, db.rq, citypact.ActorFrom(ctx), `p.id = $1`, practiceID); err != nil {
 		return practice.Version{}, err
 	}
 	return version(ctx, db.rq, practiceID, number)
