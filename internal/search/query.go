@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -58,7 +59,7 @@ func Parse(input string) Query {
 			p = Phrase{Tokens: p.Tokens[:budget]}
 		}
 		for _, o := range q.Phrases {
-			if o.Prefix == p.Prefix && equal(o.Tokens, p.Tokens) {
+			if o.Prefix == p.Prefix && slices.Equal(o.Tokens, p.Tokens) {
 				return
 			}
 		}
@@ -113,18 +114,6 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // FTS5 returns q as an SQLite FTS5 MATCH expression: each phrase a double-quoted string (a prefix
