@@ -143,6 +143,14 @@ func (s *Server) Routes() []httpx.Route {
 		r(get, "/handbooks/{id}/edit", E, s.handbookEditForm),
 		r(post, "/handbooks/{id}/edit", E, s.handbookUpdate),
 
+		// The cities network boards: each reader sees the boards their organisation may read (the
+		// store applies board.CanSeeBoard); what they may not see is not found. A board's and a
+		// thread's pages say how long a question has waited, which changes with the clock and not
+		// only with the data, so they are not kept in the page cache.
+		public(r(get, "/boards", V, s.boardsList)),
+		r(get, "/boards/{slug}", V, s.boardShow),
+		r(get, "/threads/{id}", V, s.threadShow),
+
 		// Anything else is a page that does not exist (404) or a wrong method (405), in the
 		// reader's language.
 		{Method: "", Pattern: "/", Role: V, Surface: httpx.HTML, Handler: s.unmatched.NotFound},

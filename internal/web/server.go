@@ -18,6 +18,7 @@ import (
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/account"
 	"github.com/citypact/citypact/internal/audit"
+	"github.com/citypact/citypact/internal/board"
 	"github.com/citypact/citypact/internal/cases"
 	"github.com/citypact/citypact/internal/directory"
 	"github.com/citypact/citypact/internal/httpx"
@@ -32,6 +33,7 @@ type Deps struct {
 	Directory     directory.Store
 	Cases         cases.Store
 	Practices     practice.Store
+	Boards        board.Store
 	Settings      Settings
 	Audit         audit.Reader
 	Assets        *Assets

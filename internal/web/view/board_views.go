@@ -1,0 +1,120 @@
+package view
+
+import "strconv"
+
+// BoardRef is a board as lists and headings name it, in the reader's language.
+type BoardRef struct {
+	Slug        string
+	Kind        string // "questions", "material" or "supply"
+	Name        Name
+	Description string
+	Scope       BoardScope
+	Locked      bool
+	Archived    bool
+}
+
+// Href is the board's page.
+func (b BoardRef) Href() string { return "/boards/" + b.Slug }
+
+// BoardScope says who reads a board: a translated label, then the organisations it names (the
+// network, or the partner of a private channel; both partners for an admin who is neither).
+type BoardScope struct {
+	Label string
+	Orgs  []OrgRef
+}
+
+// BoardGroup is the boards of one kind.
+type BoardGroup struct {
+	Kind    string
+	Heading string
+	Boards  []BoardRef
+}
+
+// BoardsPage lists the boards the reader may see, grouped by kind.
+type BoardsPage struct {
+	Base
+	Groups []BoardGroup
+}
+
+// ThreadRow is one thread in a board's list.
+type ThreadRow struct {
+	ID       int64
+	Title    Name
+	Org      OrgRef
+	HasOrg   bool
+	Status   string // "open", "answered", "locked" or "hidden"
+	Waiting  string // how long an unanswered question has waited, or ""
+	Answers  string // "3 answers", or ""
+	Activity string // the latest activity's date
+}
+
+// Href is the thread's page.
+func (t ThreadRow) Href() string { return ThreadHref(t.ID) }
+
+// ThreadHref is the page of thread id.
+func ThreadHref(id int64) string { return "/threads/" + strconv.FormatInt(id, 10) }
+
+// BoardPage is a board with a page of its threads.
+type BoardPage struct {
+	Board   BoardRef
+	Threads []ThreadRow
+	Next    string // the next page's URL, or ""
+	First   string // the first page's URL on a later page, or ""
+	Base
+}
+
+// SupplyView is a supply thread's structured fields, formatted for the reader.
+type SupplyView struct {
+	Product        string
+	Specification  string
+	Supplier       string
+	Price          string // the amount and currency ("12.5 KRW"), "Free of charge", or "" when none given
+	Amount         Name   // with Unit: the price's amount
+	Currency       Name
+	Count          Name // the quantity, formatted; "" when not stated
+	Unit           Name // what one unit is, in the thread's language; "" for single pieces
+	Certifications []string
+	ValidUntil     string
+	Expired        bool
+}
+
+// PostView is one answer or comment.
+type PostView struct {
+	ID       int64
+	Kind     string // "answer" or "comment"
+	Org      OrgRef
+	HasOrg   bool
+	BodyHTML string // sanitised Markdown
+	Lang     string // lang attribute of the body, "" when it is the page's
+	Accepted bool
+	Hidden   bool
+	Date     string
+	Comments []PostView // comments under an answer
+}
+
+// Anchor is the post's fragment id.
+func (p PostView) Anchor() string { return "post-" + strconv.FormatInt(p.ID, 10) }
+
+// ThreadPage is a thread with its posts.
+type ThreadPage struct {
+	Base
+	Board      BoardRef
+	ID         int64
+	Heading    Name
+	BodyHTML   string
+	BodyLang   string
+	Org        OrgRef
+	HasOrg     bool
+	Status     string
+	Created    string
+	Waiting    string
+	Same       string // "2 others have the same question", or ""
+	ToOrgs     []OrgRef
+	ToPeople   string // "3 people", or ""
+	Tags       []string
+	Supply     *SupplyView
+	Practices  []PracticeRef
+	Posts      []PostView // the accepted answer first, then the others oldest first
+	Hidden     bool
+	PostsTitle string
+}
