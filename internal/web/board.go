@@ -76,6 +76,11 @@ func (s *Server) boardShow(w http.ResponseWriter, r *http.Request) error {
 	if after > 0 {
 		pg.First = ref.Href()
 	}
+	pg.CanStart = stateOf(r).actor.SignedIn() && newThreadOpen(b) == nil
+	pg.StartKey = "boards.form.new_thread"
+	if b.Kind == board.KindQuestions {
+		pg.StartKey = "boards.form.new_question"
+	}
 	now := time.Now()
 	for _, t := range ts {
 		row := view.ThreadRow{ID: t.ID, Title: view.Name{Text: t.Title, Lang: textLang(r, t.Lang)},
@@ -92,21 +97,24 @@ func (s *Server) boardShow(w http.ResponseWriter, r *http.Request) error {
 // threadShow serves GET /threads/{id}: a thread with its posts, the accepted answer first.
 // Showing it to a signed-in reader marks their notifications about it read.
 func (s *Server) threadShow(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.threadOf(r)
+	if err != nil {
+		return err
+	}
+	b, err := s.Boards.Board(r.Context(), t.BoardID)
+	if err != nil {
+		return err
+	}
+	f := view.Form{Values: map[string]string{"lang": string(stateOf(r).tr.Lang())}}
+	return s.threadPage(w, r, http.StatusOK, t, b, f)
+}
+
+// threadPage renders thread t of board b with status; f is the reply form, with its errors
+// when a post came back invalid.
+func (s *Server) threadPage(w http.ResponseWriter, r *http.Request, status int, t board.Thread, b board.Board, f view.Form) error {
 	ctx := r.Context()
 	st := stateOf(r)
 	tr := st.tr
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return citypact.NotFound("thread")
-	}
-	t, err := s.Boards.Thread(ctx, id)
-	if err != nil {
-		return err
-	}
-	b, err := s.Boards.Board(ctx, t.BoardID)
-	if err != nil {
-		return err
-	}
 	posts, err := s.threadPosts(r, t.ID)
 	if err != nil {
 		return err
@@ -149,12 +157,17 @@ func (s *Server) threadShow(w http.ResponseWriter, r *http.Request) error {
 		pg.Practices = append(pg.Practices, n.practice(p))
 	}
 	pg.Posts = postViews(r, n, t, posts)
+	pg.Question = b.Kind == board.KindQuestions
+	pg.CanPost = st.actor.SignedIn() && !t.Locked && !t.Hidden && !b.Locked && !b.Archived
+	pg.CanAccept = pg.Question && st.actor.SignedIn() && st.actor.UserID == t.AuthorID
+	pg.PostForm, pg.Langs = f, langOptions(tr.Lang())
+	pg.HasErrors = f.Failed()
 	if st.actor.SignedIn() {
 		if err := s.Boards.MarkRead(ctx, t.ID); err != nil {
 			return err
 		}
 	}
-	return s.render(w, r, http.StatusOK, view.Thread(pg))
+	return s.render(w, r, status, view.Thread(pg))
 }
 
 // threadPosts reads every post of a thread the reader may see, page by page.

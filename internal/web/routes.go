@@ -150,6 +150,12 @@ func (s *Server) Routes() []httpx.Route {
 		public(r(get, "/boards", V, s.boardsList)),
 		r(get, "/boards/{slug}", V, s.boardShow),
 		r(get, "/threads/{id}", V, s.threadShow),
+		// Writing on the boards: the least role opens the door; the store asks board.CanPost and
+		// board.CanAccept about the board and thread at hand.
+		r(get, "/boards/{slug}/new", M, s.threadNewForm),
+		r(post, "/boards/{slug}/new", M, s.threadCreate),
+		r(post, "/threads/{id}/posts", M, s.postCreate),
+		r(post, "/threads/{id}/accept", M, s.acceptAnswer),
 
 		// Anything else is a page that does not exist (404) or a wrong method (405), in the
 		// reader's language.

@@ -60,6 +60,9 @@ type BoardPage struct {
 	Threads []ThreadRow
 	Next    string // the next page's URL, or ""
 	First   string // the first page's URL on a later page, or ""
+	// CanStart shows the link to start a thread; StartKey is its label's i18n key.
+	CanStart bool
+	StartKey string
 	Base
 }
 
@@ -117,4 +120,18 @@ type ThreadPage struct {
 	Posts      []PostView // the accepted answer first, then the others oldest first
 	Hidden     bool
 	PostsTitle string
+	Question   bool     // on a questions board: posts are answers
+	CanPost    bool     // the reply form is shown
+	CanAccept  bool     // the reader asked: each answer has an accept button
+	PostForm   Form     // the reply form, with its errors when it came back
+	Langs      []Option // the reply form's languages
+}
+
+// ThreadFormPage is the form to start a thread on a board.
+type ThreadFormPage struct {
+	Base
+	Board   BoardRef
+	Heading string
+	Form    Form
+	Langs   []Option
 }

@@ -1,0 +1,194 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/board"
+	"github.com/citypact/citypact/internal/web/view"
+)
+
+// threadFields are the new-thread form's fields, kept as typed when the form comes back.
+var threadFields = []string{"title", "body", "lang", "tags", "to_orgs"}
+
+// postFields are the answer form's fields.
+var postFields = []string{"body", "lang"}
+
+// boardOf reads the board a path's {slug} names; one the reader may not see is not found.
+func (s *Server) boardOf(r *http.Request) (board.Board, error) {
+	slug := r.PathValue("slug")
+	if slug == "" || len(slug) > board.MaxSlugLen {
+		return board.Board{}, citypact.NotFound("board")
+	}
+	return s.Boards.BoardBySlug(r.Context(), slug)
+}
+
+// threadOf reads the thread a path's {id} names.
+func (s *Server) threadOf(r *http.Request) (board.Thread, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return board.Thread{}, citypact.NotFound("thread")
+	}
+	return s.Boards.Thread(r.Context(), id)
+}
+
+// newThreadOpen refuses a form on a board that takes no new threads through it: closed boards,
+// and supply boards, whose structured fields this form does not have yet.
+func newThreadOpen(b board.Board) error {
+	switch {
+	case b.Archived:
+		return citypact.Conflict("board.archived")
+	case b.Locked:
+		return citypact.Conflict("board.locked")
+	case b.Kind == board.KindSupply:
+		return citypact.Conflict("boards.form.supply_later")
+	}
+	return nil
+}
+
+// threadFormPage renders the form to start a thread on b.
+func (s *Server) threadFormPage(w http.ResponseWriter, r *http.Request, status int, b board.Board, f view.Form) error {
+	n, err := s.namer(r)
+	if err != nil {
+		return err
+	}
+	st := stateOf(r)
+	title := "boards.form.new_thread"
+	if b.Kind == board.KindQuestions {
+		title = "boards.form.new_question"
+	}
+	pg := view.ThreadFormPage{Base: s.base(r, title, "boards"), Board: s.boardRef(r, n, b), Form: f,
+		Heading: st.tr.T(title), Langs: langOptions(st.tr.Lang())}
+	pg.HasErrors = f.Failed()
+	return s.render(w, r, status, view.ThreadForm(pg))
+}
+
+// threadNewForm serves GET /boards/{slug}/new.
+func (s *Server) threadNewForm(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.boardOf(r)
+	if err != nil {
+		return err
+	}
+	if err := newThreadOpen(b); err != nil {
+		return err
+	}
+	f := view.Form{Values: map[string]string{"lang": string(stateOf(r).tr.Lang())}}
+	return s.threadFormPage(w, r, http.StatusOK, b, f)
+}
+
+// threadCreate serves POST /boards/{slug}/new: the store checks who may post (CanPost), the
+// rate and the addressees; what is wrong comes back beside its field, and nothing is stored.
+func (s *Server) threadCreate(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	b, err := s.boardOf(r)
+	if err != nil {
+		return err
+	}
+	if err := newThreadOpen(b); err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	t := board.Thread{BoardID: b.ID, Title: r.PostFormValue("title"),
+		Body: strings.ReplaceAll(r.PostFormValue("body"), "\r\n", "\n"),
+		Lang: r.PostFormValue("lang"), Tags: splitTags(r.PostFormValue("tags"))}
+	var fe formErrors
+	slugs := splitList(r.PostFormValue("to_orgs"))
+	if len(slugs) > board.MaxAddressees {
+		fe.add("to_orgs", "board.to_orgs_too_many", "max", strconv.Itoa(board.MaxAddressees))
+	} else {
+		for _, slug := range slugs {
+			o, err := s.orgBySlugValue(r, slug)
+			if citypact.KindOf(err) == citypact.KindNotFound {
+				fe.add("to_orgs", "org.unknown")
+				break
+			} else if err != nil {
+				return err
+			}
+			t.ToOrgs = append(t.ToOrgs, o.ID)
+		}
+	}
+	check := t
+	err = invalidOrNil(merge(fe, check.Validate(b), nil))
+	if err == nil {
+		err = s.Boards.CreateThread(ctx, &t)
+	}
+	if err = rateLimited(w, err); citypact.KindOf(err) == citypact.KindInvalid {
+		f := view.Form{Values: formValues(r, threadFields...), Errors: citypact.FieldsOf(err)}
+		return s.threadFormPage(w, r, http.StatusUnprocessableEntity, b, f)
+	} else if err != nil {
+		return err
+	}
+	return s.redirect(w, r, view.ThreadHref(t.ID), "boards.flash.thread_created")
+}
+
+// postCreate serves POST /threads/{id}/posts: an answer on a question board, a comment on the
+// thread elsewhere. Invalid input shows the thread again with the form's errors (422); a locked
+// thread or board is the store's conflict (409), posting too fast 429 with Retry-After.
+func (s *Server) postCreate(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	t, err := s.threadOf(r)
+	if err != nil {
+		return err
+	}
+	b, err := s.Boards.Board(ctx, t.BoardID)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	p := board.Post{ThreadID: t.ID, Kind: board.PostComment, Body: strings.ReplaceAll(r.PostFormValue("body"), "\r\n", "\n"),
+		Lang: r.PostFormValue("lang")}
+	if b.Kind == board.KindQuestions {
+		p.Kind = board.PostAnswer
+	}
+	check := p
+	err = check.Validate(b, t)
+	if err == nil {
+		err = s.Boards.CreatePost(ctx, &p)
+	}
+	if err = rateLimited(w, err); citypact.KindOf(err) == citypact.KindInvalid {
+		f := view.Form{Values: formValues(r, postFields...), Errors: citypact.FieldsOf(err)}
+		return s.threadPage(w, r, http.StatusUnprocessableEntity, t, b, f)
+	} else if err != nil {
+		return err
+	}
+	return s.redirect(w, r, view.ThreadHref(t.ID)+"#post-"+strconv.FormatInt(p.ID, 10), "boards.flash.posted")
+}
+
+// acceptAnswer serves POST /threads/{id}/accept (post=ID, 0 to withdraw): the asker accepts an
+// answer; anyone else is forbidden (the store's CanAccept).
+func (s *Server) acceptAnswer(w http.ResponseWriter, r *http.Request) error {
+	t, err := s.threadOf(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return err
+	}
+	pid, err := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("post")), 10, 64)
+	if err != nil || pid < 0 {
+		return citypact.Invalid(citypact.FieldError{Field: "answer", Key: "board.answer_invalid"})
+	}
+	if err := s.Boards.Accept(r.Context(), t.ID, pid); err != nil {
+		return err
+	}
+	return s.redirect(w, r, view.ThreadHref(t.ID), "boards.flash.accepted")
+}
+
+// rateLimited sets Retry-After when err is the store's rate limit, and returns err.
+func rateLimited(w http.ResponseWriter, err error) error {
+	if d, ok := board.RetryAfter(err); ok {
+		secs := int((d + time.Second - 1) / time.Second)
+		if secs < 1 {
+			secs = 1
+		}
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+	}
+	return err
+}
