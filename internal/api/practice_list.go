@@ -14,6 +14,7 @@ import (
 
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/feed"
+	"github.com/citypact/citypact/internal/i18n"
 	"github.com/citypact/citypact/internal/practice"
 	"github.com/citypact/citypact/internal/search"
 )
@@ -68,8 +69,8 @@ func (s *Server) libraryFilter(r *http.Request) (libraryQuery, error) {
 		bad("sdg", "practice.sdg_invalid", "code", truncate(lq.SDG, 10))
 	}
 	if l := q.Get("lang"); l != "" {
-		lq.Lang = practice.CanonicalLang(l)
-		if _, err := language.Parse(lq.Lang); err != nil || len(lq.Lang) > practice.MaxLangTagLen {
+		lq.Lang = i18n.CanonicalTag(l)
+		if _, err := language.Parse(lq.Lang); err != nil || len(lq.Lang) > i18n.MaxTagLen {
 			bad("lang", "practice.lang_invalid")
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/i18n"
 	"github.com/citypact/citypact/internal/practice"
 )
 
@@ -236,7 +237,7 @@ func (s *Server) translationPut(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	t := practice.Translation{PracticeID: p.ID, Lang: practice.CanonicalLang(r.PathValue("lang")), Title: in.Title,
+	t := practice.Translation{PracticeID: p.ID, Lang: i18n.CanonicalTag(r.PathValue("lang")), Title: in.Title,
 		Summary: in.Summary, Body: in.Body, Version: in.Version}
 	if t.Version == 0 {
 		t.Version = p.Version

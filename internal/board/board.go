@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/i18n"
 )
 
 // Kind is what a board is for; it decides which fields its threads carry.
@@ -204,7 +205,7 @@ func canonicalNames(names map[string]string) (map[string]string, bool) {
 	out := make(map[string]string, len(names))
 	dup := false
 	for _, k := range keys {
-		lang := CanonicalLang(k)
+		lang := i18n.CanonicalTag(k)
 		if _, ok := out[lang]; ok {
 			dup = true
 			continue
@@ -254,7 +255,7 @@ func checkNames(names map[string]string) []citypact.FieldError {
 	}
 	slices.Sort(langs) // report the same error for the same input
 	for _, lang := range langs {
-		if !validLangTag(lang) {
+		if !i18n.ValidTag(lang) {
 			return []citypact.FieldError{fe("names", "board.lang_invalid")}
 		}
 		if errs := checkLine("names", names[lang], MaxBoardNameLen, true); errs != nil {
@@ -268,7 +269,7 @@ func checkNames(names map[string]string) []citypact.FieldError {
 // same script ("zh-Hant-HK" for "zh-TW"), else English, else the first by language tag, so that
 // the choice never depends on map order.
 func (b Board) NameIn(lang string) string {
-	lang = CanonicalLang(lang)
+	lang = i18n.CanonicalTag(lang)
 	if n, ok := b.Names[lang]; ok {
 		return n
 	}
@@ -278,7 +279,7 @@ func (b Board) NameIn(lang string) string {
 	}
 	slices.Sort(langs)
 	for _, l := range langs {
-		if sameLanguage(l, lang) {
+		if i18n.SameLanguage(l, lang) {
 			return b.Names[l]
 		}
 	}

@@ -1,7 +1,6 @@
 package board
 
 import (
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,7 +8,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/citypact/citypact"
@@ -78,58 +76,6 @@ func checkText(field, v string, max int, required bool) []citypact.FieldError {
 // space at the end. Leading white space is kept: in Markdown it can start a code block.
 func normalizeText(s string) string {
 	return strings.TrimRight(strings.ReplaceAll(s, "\r\n", "\n"), " \t\r\n")
-}
-
-// MaxLangTagLen bounds a language tag before it is parsed.
-const MaxLangTagLen = 35
-
-// CanonicalLang returns the canonical form of a BCP 47 tag ("zh-tw" → "zh-TW", "EN" → "en"), or
-// s trimmed when it does not parse (validation then refuses it).
-func CanonicalLang(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) > MaxLangTagLen {
-		return s
-	}
-	t, err := language.Parse(s)
-	if err != nil {
-		return s
-	}
-	return t.String()
-}
-
-var langTagRE = regexp.MustCompile(`^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$`)
-
-// validLangTag accepts well-formed, known BCP 47 tags in canonical form, without private-use or
-// extension parts, and not "und": every post says which language it is in, so that readers can
-// filter by it and translators know what they translate.
-func validLangTag(s string) bool {
-	if len(s) > MaxLangTagLen || !langTagRE.MatchString(s) {
-		return false
-	}
-	t, err := language.Parse(s)
-	if err != nil || t.String() != s {
-		return false
-	}
-	// The language must be stated, not inferred: "und" and "und-KR" parse, with a base
-	// language guessed from the region, which is not what the writer said.
-	_, conf := t.Base()
-	return conf == language.Exact
-}
-
-// sameLanguage reports whether two tags name the same language in the same script ("ko" and
-// "ko-KR"), so that one cannot translate the other; "zh-TW" and "zh-CN" (Traditional and
-// Simplified) differ.
-func sameLanguage(a, b string) bool {
-	ta, err1 := language.Parse(a)
-	tb, err2 := language.Parse(b)
-	if err1 != nil || err2 != nil {
-		return a == b
-	}
-	ba, _ := ta.Base()
-	bb, _ := tb.Base()
-	sa, _ := ta.Script()
-	sb, _ := tb.Script()
-	return ba == bb && sa == sb
 }
 
 // Limits on tags.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/i18n"
 )
 
 // Status is where a thread is, for lists and filters. It is derived from the thread's fields
@@ -117,7 +118,7 @@ const (
 func (t *Thread) Normalize() {
 	t.Title = strings.TrimSpace(t.Title)
 	t.Body = normalizeText(t.Body)
-	t.Lang = CanonicalLang(t.Lang)
+	t.Lang = i18n.CanonicalTag(t.Lang)
 	t.Tags = NormalizeTags(t.Tags)
 	t.ToOrgs = dedupeIDs(t.ToOrgs)
 	t.ToUsers = dedupeIDs(t.ToUsers)
@@ -139,7 +140,7 @@ func (t *Thread) Validate(b Board) error {
 	}
 	errs = append(errs, checkLine("title", t.Title, MaxTitleLen, true)...)
 	errs = append(errs, checkText("body", t.Body, MaxBodyLen, true)...)
-	if !validLangTag(t.Lang) {
+	if !i18n.ValidTag(t.Lang) {
 		errs = append(errs, fe("lang", "board.lang_invalid"))
 	}
 	errs = append(errs, checkTags(t.Tags)...)
@@ -325,7 +326,7 @@ type Post struct {
 // Normalize trims the body and canonicalises the language tag.
 func (p *Post) Normalize() {
 	p.Body = normalizeText(p.Body)
-	p.Lang = CanonicalLang(p.Lang)
+	p.Lang = i18n.CanonicalTag(p.Lang)
 	p.Attachments = dedupeIDs(p.Attachments)
 }
 
@@ -346,7 +347,7 @@ func (p *Post) Validate(b Board, t Thread) error {
 		errs = append(errs, fe("parent", "field.invalid"))
 	}
 	errs = append(errs, checkText("body", p.Body, MaxBodyLen, true)...)
-	if !validLangTag(p.Lang) {
+	if !i18n.ValidTag(p.Lang) {
 		errs = append(errs, fe("lang", "board.lang_invalid"))
 	}
 	errs = append(errs, checkIDs("attachments", "board.attachments_too_many", p.Attachments, MaxAttachments)...)
@@ -389,7 +390,7 @@ func (tr Translation) Outdated(current int) bool { return tr.Version < current }
 // a valid language other than the original's, a version the original has reached, a title
 // exactly for a thread, and the original's limits.
 func (tr *Translation) Validate(t Thread, p *Post) error {
-	tr.Lang = CanonicalLang(tr.Lang)
+	tr.Lang = i18n.CanonicalTag(tr.Lang)
 	tr.Title = strings.TrimSpace(tr.Title)
 	tr.Body = normalizeText(tr.Body)
 	origLang, origVersion, postID := t.Lang, t.Version, int64(0)
@@ -401,9 +402,9 @@ func (tr *Translation) Validate(t Thread, p *Post) error {
 		errs = append(errs, fe("original", "field.invalid"))
 	}
 	switch {
-	case !validLangTag(tr.Lang):
+	case !i18n.ValidTag(tr.Lang):
 		errs = append(errs, fe("lang", "board.lang_invalid"))
-	case sameLanguage(tr.Lang, origLang):
+	case i18n.SameLanguage(tr.Lang, origLang):
 		errs = append(errs, fe("lang", "board.translation_same_lang"))
 	}
 	if tr.Version < 1 || tr.Version > origVersion {

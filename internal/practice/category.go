@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/i18n"
 )
 
 // Category is one entry of the practice taxonomy. The taxonomy is data in the database (admins
@@ -42,7 +43,7 @@ func (c *Category) Validate() error {
 	}
 	for lang, n := range c.Names {
 		c.Names[lang] = cleanLine(n)
-		if !validLangTag(lang) {
+		if !i18n.ValidTag(lang) {
 			errs = append(errs, fe("names", "practice.lang_invalid"))
 			break
 		}

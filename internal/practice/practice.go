@@ -17,10 +17,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/i18n"
 )
 
 // Status is where a practice is in its life.
@@ -88,7 +88,6 @@ const (
 	MaxAdaptedFrom   = 10
 	MaxNoteLen       = 500
 	MaxSlugLen       = 64
-	MaxLangTagLen    = 35
 	minYear, maxYear = 1900, 2100
 	maxBodyKB        = MaxBodyBytes >> 10
 )
@@ -115,7 +114,7 @@ func (p *Practice) Normalize() {
 	p.Title = cleanLine(p.Title)
 	p.Summary = strings.TrimSpace(p.Summary)
 	p.Body = strings.TrimRight(p.Body, " \t\r\n")
-	p.Lang = CanonicalLang(p.Lang)
+	p.Lang = i18n.CanonicalTag(p.Lang)
 	p.Category = strings.TrimSpace(p.Category)
 	p.Tags = normalizeTags(p.Tags)
 	p.SDGTargets = normalizeSDG(p.SDGTargets)
@@ -142,7 +141,7 @@ func (p *Practice) Validate(c Choices) error {
 	if p.Slug != "" && !validSlug(p.Slug) {
 		errs = append(errs, fe("slug", "practice.slug_invalid"))
 	}
-	if !validLangTag(p.Lang) {
+	if !i18n.ValidTag(p.Lang) {
 		errs = append(errs, fe("lang", "practice.lang_invalid"))
 	}
 	switch {
@@ -319,52 +318,6 @@ func validSlug(s string) bool {
 		return false // all digits would read as an id
 	}
 	return !slices.Contains(reservedSlugs, s)
-}
-
-// CanonicalLang returns the canonical form of a BCP 47 tag ("zh-tw" → "zh-TW", "EN" → "en"), or
-// s trimmed when it does not parse (Validate then refuses it).
-func CanonicalLang(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) > MaxLangTagLen {
-		return s
-	}
-	t, err := language.Parse(s)
-	if err != nil {
-		return s
-	}
-	return t.String()
-}
-
-var langTagRE = regexp.MustCompile(`^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$`)
-
-// validLangTag accepts well-formed, known BCP 47 tags in canonical form, without private-use or
-// extension parts.
-func validLangTag(s string) bool {
-	if len(s) > MaxLangTagLen || !langTagRE.MatchString(s) {
-		return false
-	}
-	t, err := language.Parse(s)
-	if err != nil || t.String() != s {
-		return false
-	}
-	base, conf := t.Base()
-	return conf != language.No && base.String() != "und"
-}
-
-// sameLanguage reports whether two tags name the same language in the same script ("ko" and
-// "ko-KR", "en-GB" and "en-US"), so that one cannot translate the other; "zh-TW" and "zh-CN"
-// (Traditional and Simplified) differ.
-func sameLanguage(a, b string) bool {
-	ta, err1 := language.Parse(a)
-	tb, err2 := language.Parse(b)
-	if err1 != nil || err2 != nil {
-		return a == b
-	}
-	ba, _ := ta.Base()
-	bb, _ := tb.Base()
-	sa, _ := ta.Script()
-	sb, _ := tb.Script()
-	return ba == bb && sa == sb
 }
 
 // normalizeTags applies NFKC (full-width letters become ASCII), collapses white space, lower-cases

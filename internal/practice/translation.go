@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/i18n"
 )
 
 // Translation is a practice's text in another language: in one of the UI languages (en, ko,
@@ -32,7 +33,7 @@ func (t Translation) Outdated(current int) bool { return t.Version < current }
 // language (in the same script), a version p has published, and the same limits as the
 // original's text.
 func (t *Translation) Validate(p Practice) error {
-	t.Lang = CanonicalLang(t.Lang)
+	t.Lang = i18n.CanonicalTag(t.Lang)
 	t.Title = cleanLine(t.Title)
 	t.Summary = strings.TrimSpace(t.Summary)
 	t.Body = strings.TrimRight(t.Body, " \t\r\n")
@@ -40,9 +41,9 @@ func (t *Translation) Validate(p Practice) error {
 	switch {
 	case t.PracticeID != p.ID:
 		errs = append(errs, fe("practice", "field.invalid"))
-	case !validLangTag(t.Lang):
+	case !i18n.ValidTag(t.Lang):
 		errs = append(errs, fe("lang", "practice.lang_invalid"))
-	case sameLanguage(t.Lang, p.Lang):
+	case i18n.SameLanguage(t.Lang, p.Lang):
 		errs = append(errs, fe("lang", "practice.translation_same_lang"))
 	}
 	if t.Version < 1 || t.Version > p.Version {
@@ -111,8 +112,8 @@ type Localized struct {
 // ("zh-Hant-HK" for a "zh-TW" reader); else the original, with Missing set.
 func Localize(p Practice, ts []Translation, lang string) Localized {
 	orig := Localized{Title: p.Title, Summary: p.Summary, Body: p.Body, Lang: p.Lang, Original: true}
-	lang = CanonicalLang(lang)
-	if lang == "" || sameLanguage(lang, p.Lang) {
+	lang = i18n.CanonicalTag(lang)
+	if lang == "" || i18n.SameLanguage(lang, p.Lang) {
 		return orig
 	}
 	pick := -1
@@ -124,7 +125,7 @@ func Localize(p Practice, ts []Translation, lang string) Localized {
 			pick = i
 			break
 		}
-		if pick < 0 && sameLanguage(t.Lang, lang) {
+		if pick < 0 && i18n.SameLanguage(t.Lang, lang) {
 			pick = i
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/board"
+	"github.com/citypact/citypact/internal/i18n"
 )
 
 // threadColumns are a thread's own columns under the alias t; Answers counts its visible posts.
@@ -215,7 +216,7 @@ func (bs *BoardStore) Threads(ctx context.Context, f board.ThreadFilter) (_ []bo
 		add("t.id IN (SELECT thread_id FROM thread_tags WHERE tag = $%d)", board.NormalizeTag(f.Tag))
 	}
 	if f.Lang != "" {
-		n := args.add(board.CanonicalLang(f.Lang))
+		n := args.add(i18n.CanonicalTag(f.Lang))
 		where = append(where, fmt.Sprintf("(t.lang = $%[1]d OR t.id IN (SELECT thread_id FROM board_translations WHERE post_id = 0 AND lang = $%[1]d))", n))
 	}
 	switch f.Status {

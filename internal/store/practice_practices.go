@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/i18n"
 	"github.com/citypact/citypact/internal/practice"
 )
 
@@ -529,7 +530,7 @@ func (db *DB) Practices(ctx context.Context, f practice.Filter) (_ []practice.Pr
 		where = append(where, fmt.Sprintf(`p.id IN (SELECT practice_id FROM practice_sdg WHERE target = $%d)`, arg(f.SDG)))
 	}
 	if f.Lang != "" {
-		n := arg(practice.CanonicalLang(f.Lang))
+		n := arg(i18n.CanonicalTag(f.Lang))
 		where = append(where, fmt.Sprintf(`(p.lang = $%[1]d OR p.id IN (SELECT practice_id FROM practice_translations WHERE lang = $%[1]d))`, n))
 	}
 	if strings.TrimSpace(f.Query) != "" {

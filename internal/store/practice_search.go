@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/i18n"
 	"github.com/citypact/citypact/internal/markdown"
 	"github.com/citypact/citypact/internal/practice"
 	"github.com/citypact/citypact/internal/search"
@@ -227,7 +228,7 @@ func (db *DB) candidateQuery(a citypact.Actor, q search.Query, sq practice.Searc
 		where = append(where, fmt.Sprintf(`p.category = $%d`, arg(sq.Category)))
 	}
 	if sq.Lang != "" {
-		where = append(where, fmt.Sprintf(`s.lang = $%d`, arg(practice.CanonicalLang(sq.Lang))))
+		where = append(where, fmt.Sprintf(`s.lang = $%d`, arg(i18n.CanonicalTag(sq.Lang))))
 	}
 	if sq.SDG != "" {
 		where = append(where, fmt.Sprintf(`p.id IN (SELECT practice_id FROM practice_sdg WHERE target = $%d)`, arg(sq.SDG)))

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 
 	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/i18n"
 	"github.com/citypact/citypact/internal/practice"
 )
 
@@ -70,7 +71,7 @@ func (db *DB) SaveTranslation(ctx context.Context, t *practice.Translation) (err
 		if err != nil {
 			return err
 		}
-		existing, err := translationIn(ctx, tx, p.ID, practice.CanonicalLang(t.Lang))
+		existing, err := translationIn(ctx, tx, p.ID, i18n.CanonicalTag(t.Lang))
 		if err != nil {
 			return err
 		}
@@ -127,7 +128,7 @@ func (db *DB) DeleteTranslation(ctx context.Context, practiceID int64, lang stri
 		if !practice.CanSeePractice(a, p, rel) {
 			return citypact.NotFound("practice")
 		}
-		t, err := translationIn(ctx, tx, p.ID, practice.CanonicalLang(lang))
+		t, err := translationIn(ctx, tx, p.ID, i18n.CanonicalTag(lang))
 		if err != nil {
 			return err
 		}

@@ -255,7 +255,7 @@ func (s *Server) boardRef(r *http.Request, n *namer, b board.Board) view.BoardRe
 func boardName(r *http.Request, b board.Board) view.Name {
 	page := stateOf(r).tr.Lang().HTMLLang()
 	text := b.NameIn(page)
-	if _, ok := b.Names[board.CanonicalLang(page)]; ok {
+	if _, ok := b.Names[i18n.CanonicalTag(page)]; ok {
 		return view.Name{Text: text}
 	}
 	langs := make([]string, 0, len(b.Names))

@@ -58,8 +58,8 @@ func (s *Server) readFeedRequest(r *http.Request, cats []practice.Category) (fee
 	fr := feedRequest{ui: stateOf(r).tr.Lang()}
 	fr.lang = string(fr.ui)
 	if l := strings.TrimSpace(q.Get("lang")); l != "" {
-		tag := practice.CanonicalLang(l)
-		if _, err := language.Parse(tag); err != nil || len(tag) > practice.MaxLangTagLen {
+		tag := i18n.CanonicalTag(l)
+		if _, err := language.Parse(tag); err != nil || len(tag) > i18n.MaxTagLen {
 			return fr, &httpx.Status{Code: http.StatusBadRequest, Key: "error.malformed", Err: err}
 		}
 		fr.lang, fr.ui = tag, i18n.EN

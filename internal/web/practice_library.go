@@ -80,8 +80,8 @@ func (s *Server) readLibraryQuery(r *http.Request, cats []practice.Category) (li
 		fe.add("country", "field.choice")
 		lq.Country = ""
 	}
-	if l := get("lang", practice.MaxLangTagLen); l != "" {
-		lq.Lang = practice.CanonicalLang(l)
+	if l := get("lang", i18n.MaxTagLen); l != "" {
+		lq.Lang = i18n.CanonicalTag(l)
 	}
 	lq.SDG = get("sdg", 10)
 	if lq.SDG != "" && !practice.ValidTarget(lq.SDG) {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/i18n"
 	"github.com/citypact/citypact/internal/practice"
 	"github.com/citypact/citypact/internal/web/view"
 )
@@ -48,8 +49,8 @@ func (s *Server) practicePage(w http.ResponseWriter, r *http.Request, status int
 	}
 
 	want := string(tr.Lang())
-	if l := r.URL.Query().Get("lang"); l != "" && len(l) <= practice.MaxLangTagLen {
-		want = practice.CanonicalLang(l)
+	if l := r.URL.Query().Get("lang"); l != "" && len(l) <= i18n.MaxTagLen {
+		want = i18n.CanonicalTag(l)
 	}
 	loc := practice.Localize(p, ts, want)
 	ref := n.practice(p)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/i18n"
 	"github.com/citypact/citypact/internal/practice"
 	"github.com/citypact/citypact/internal/web/view"
 )
@@ -48,10 +49,10 @@ func (s *Server) translationNewForm(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	lang := strings.TrimSpace(r.URL.Query().Get("lang"))
-	if len(lang) > practice.MaxLangTagLen {
+	if len(lang) > i18n.MaxTagLen {
 		lang = ""
 	}
-	lang = practice.CanonicalLang(lang)
+	lang = i18n.CanonicalTag(lang)
 	if lang == "" {
 		lang = string(stateOf(r).tr.Lang())
 	}
