@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -159,6 +160,56 @@ func inWord(text string, i int) bool {
 func startsWithMark(s string) bool {
 	r, _ := utf8.DecodeRuneInString(s)
 	return dropped(r)
+}
+
+// SnippetOfLong is Snippet for a text that may be long, such as a document's body. Snippet
+// normalises all the text it is given (about 150 ns a byte: 0.4 ms for 300 words of CJK, which
+// twenty search hits would make most of a search's time), so SnippetOfLong gives it a window of
+// the text: from a little before where a phrase's first token occurs in the text as written (a
+// byte search, lower-cased) to a little more than a snippet's width after, as long as the window
+// holds a match; failing that (variant characters, or a token found only inside a longer word),
+// the text's start, where Snippet falls back to when nothing matches. Cut ends are marked "…".
+func SnippetOfLong(text string, q Query, width int) []Segment {
+	before, after := width/4+24, width+24 // characters: what Snippet shows around a hit, and some slack
+	if utf8.RuneCountInString(text) <= before+after {
+		return Snippet(text, q, width)
+	}
+	var lower string // the text lower-cased, made only for a token with letters that have case
+	var starts []int
+	for _, p := range q.Phrases {
+		in := text
+		if strings.ToUpper(p.Tokens[0]) != p.Tokens[0] {
+			if lower == "" {
+				if lower = strings.ToLower(text); len(lower) != len(text) {
+					lower = text // offsets would not match
+				}
+			}
+			in = lower
+		}
+		if at := strings.Index(in, p.Tokens[0]); at >= 0 {
+			starts = append(starts, at)
+		}
+	}
+	slices.Sort(starts)
+	for _, at := range starts[:min(len(starts), 3)] {
+		lo, hi := back(text, at, before), forward(text, at, after)
+		segs := Snippet(text[lo:hi], q, width)
+		if !slices.ContainsFunc(segs, func(s Segment) bool { return s.Hit }) {
+			continue
+		}
+		if lo > 0 && !strings.HasPrefix(segs[0].Text, "…") {
+			segs = append([]Segment{{Text: "…"}}, segs...)
+		}
+		if n := len(segs) - 1; hi < len(text) && !strings.HasSuffix(segs[n].Text, "…") {
+			segs = append(segs, Segment{Text: "…"})
+		}
+		return segs
+	}
+	segs := Snippet(text[:forward(text, 0, after)], q, width)
+	if n := len(segs) - 1; n >= 0 && !strings.HasSuffix(segs[n].Text, "…") {
+		segs = append(segs, Segment{Text: "…"})
+	}
+	return segs
 }
 
 // back returns the byte offset n characters before i; forward the one n characters after.

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // hl writes segments as text with hits in brackets, for readable test tables.
@@ -66,5 +67,34 @@ func TestSnippetSegments(t *testing.T) {
 	}
 	if got := Snippet("", Parse("x"), 10); len(got) != 0 {
 		t.Errorf("Snippet of empty text = %#v, want none", got)
+	}
+}
+
+// SnippetOfLong cuts the same kind of snippet from a window of a long text: the match highlighted,
+// both cut ends marked; with no match, the text's start; a short text as Snippet cuts it.
+func TestSnippetOfLong(t *testing.T) {
+	filler := strings.Repeat("방역 수칙을 지키는 시민 여러분께 감사드립니다. ", 60)
+	text := filler + "드라이브스루 선별진료소는 열 분 안에 검체를 채취합니다. " + filler
+	q := Parse("선별진료소")
+	segs := SnippetOfLong(text, q, 160)
+	var hit bool
+	var all strings.Builder
+	for _, s := range segs {
+		hit = hit || (s.Hit && s.Text == "선별진료소")
+		all.WriteString(s.Text)
+	}
+	if !hit || !strings.HasPrefix(segs[0].Text, "…") || !strings.HasSuffix(segs[len(segs)-1].Text, "…") {
+		t.Errorf("long text: %+v", segs)
+	}
+	if n := utf8.RuneCountInString(all.String()); n > 200 {
+		t.Errorf("long text: a snippet of %d characters", n)
+	}
+	none := SnippetOfLong(text, Parse("zebrafish"), 160)
+	if len(none) == 0 || none[0].Hit || !strings.HasPrefix(none[0].Text, "방역") || !strings.HasSuffix(none[len(none)-1].Text, "…") {
+		t.Errorf("no match: %+v", none)
+	}
+	short := "Drive-through screening clinics."
+	if got, want := SnippetOfLong(short, Parse("screening"), 160), Snippet(short, Parse("screening"), 160); !reflect.DeepEqual(got, want) {
+		t.Errorf("short text: %+v, want %+v", got, want)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/i18n"
@@ -462,77 +461,9 @@ func (db *DB) hits(ctx context.Context, q search.Query, top []candidate) ([]prac
 			}
 		}
 		hits = append(hits, practice.Hit{Practice: p, Lang: t.lang, Title: t.title, Summary: t.summary, Score: c.score,
-			Snippet: snippet(snippetSource(t.summary, t.body), q)})
+			Snippet: search.SnippetOfLong(snippetSource(t.summary, t.body), q, snippetWidth)})
 	}
 	return hits, nil
-}
-
-// snippet cuts a hit's snippet from text. search.Snippet normalises all the text it is given
-// (about 150 ns a byte: 0.4 ms for 300 words of CJK, which twenty hits would make most of a
-// search's time), so it is given a window of the text: from a little before where a phrase's
-// first token occurs in the text as written (a byte search, lower-cased) to a little more than
-// a snippet's width after, as long as the window holds a match; failing that (variant
-// characters, or a token found only inside a longer word), the text's start, where
-// search.Snippet falls back to when nothing matches.
-func snippet(text string, q search.Query) []search.Segment {
-	const before, after = snippetWidth/4 + 24, snippetWidth + 24 // characters: what search.Snippet shows around a hit, and some slack
-	if utf8.RuneCountInString(text) <= before+after {
-		return search.Snippet(text, q, snippetWidth)
-	}
-	var lower string // the text lower-cased, made only for a token with letters that have case
-	var starts []int
-	for _, p := range q.Phrases {
-		in := text
-		if strings.ToUpper(p.Tokens[0]) != p.Tokens[0] {
-			if lower == "" {
-				if lower = strings.ToLower(text); len(lower) != len(text) {
-					lower = text // offsets would not match
-				}
-			}
-			in = lower
-		}
-		if at := strings.Index(in, p.Tokens[0]); at >= 0 {
-			starts = append(starts, at)
-		}
-	}
-	slices.Sort(starts)
-	for _, at := range starts[:min(len(starts), 3)] {
-		lo, hi := back(text, at, before), forward(text, at, after)
-		segs := search.Snippet(text[lo:hi], q, snippetWidth)
-		if !slices.ContainsFunc(segs, func(s search.Segment) bool { return s.Hit }) {
-			continue
-		}
-		if lo > 0 && !strings.HasPrefix(segs[0].Text, "…") {
-			segs = append([]search.Segment{{Text: "…"}}, segs...)
-		}
-		if n := len(segs) - 1; hi < len(text) && !strings.HasSuffix(segs[n].Text, "…") {
-			segs = append(segs, search.Segment{Text: "…"})
-		}
-		return segs
-	}
-	segs := search.Snippet(text[:forward(text, 0, after)], q, snippetWidth)
-	if n := len(segs) - 1; n >= 0 && !strings.HasSuffix(segs[n].Text, "…") {
-		segs = append(segs, search.Segment{Text: "…"})
-	}
-	return segs
-}
-
-// back returns the byte offset n characters before i in text (or 0); forward, n characters
-// after (or the end).
-func back(text string, i, n int) int {
-	for ; n > 0 && i > 0; n-- {
-		_, size := utf8.DecodeLastRuneInString(text[:i])
-		i -= size
-	}
-	return i
-}
-
-func forward(text string, i, n int) int {
-	for ; n > 0 && i < len(text); n-- {
-		_, size := utf8.DecodeRuneInString(text[i:])
-		i += size
-	}
-	return i
 }
 
 // snippetSource is the text a snippet is cut from: the summary, then the body with the commonest
