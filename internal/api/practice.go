@@ -174,20 +174,10 @@ func nonNil[T any](xs []T) []T {
 	return xs
 }
 
-// practiceOf reads the practice a path's {id} names: a number is its id, anything else its slug
-// (slugs are never all digits). One the token may not see is not found.
+// practiceOf reads the practice a path's {id} names (practice.ByRef). One the token may not see
+// is not found.
 func (s *Server) practiceOf(r *http.Request) (practice.Practice, error) {
-	ref := r.PathValue("id")
-	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
-		if id <= 0 {
-			return practice.Practice{}, citypact.NotFound("practice " + ref)
-		}
-		return s.Practices.Practice(r.Context(), id)
-	}
-	if ref == "" || len(ref) > practice.MaxSlugLen {
-		return practice.Practice{}, citypact.NotFound("practice")
-	}
-	return s.Practices.PracticeBySlug(r.Context(), ref)
+	return practice.ByRef(r.Context(), s.Practices, r.PathValue("id"))
 }
 
 // practiceShow serves GET /api/v1/practices/{id}.

@@ -18,20 +18,10 @@ import (
 // This file holds what the library's pages share: finding a practice from its path, naming
 // practices and organisations in the reader's language, and the choices forms offer.
 
-// practiceOf reads the practice a path's {id} names: a number is an id, anything else a slug
-// (slugs are never all digits). One the reader may not see is not found.
+// practiceOf reads the practice a path's {id} names (practice.ByRef). One the reader may not see
+// is not found.
 func (s *Server) practiceOf(r *http.Request) (practice.Practice, error) {
-	ref := r.PathValue("id")
-	if id, err := strconv.ParseInt(ref, 10, 64); err == nil {
-		if id <= 0 {
-			return practice.Practice{}, citypact.NotFound("practice " + ref)
-		}
-		return s.Practices.Practice(r.Context(), id)
-	}
-	if ref == "" || len(ref) > practice.MaxSlugLen {
-		return practice.Practice{}, citypact.NotFound("practice")
-	}
-	return s.Practices.PracticeBySlug(r.Context(), ref)
+	return practice.ByRef(r.Context(), s.Practices, r.PathValue("id"))
 }
 
 // orgIndex maps every organisation (up to maxListed) by id, kept under the data version: lists
