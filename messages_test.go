@@ -17,13 +17,19 @@ var errorKey = regexp.MustCompile(`(?:Key: |fe\("[a-z_]+", |(?:Conflict|Forbidde
 // (the i18n tests check the other three have the same keys). A missing key would show users
 // "practice.translations_full" instead of a sentence.
 func TestErrorKeysInCatalogue(t *testing.T) {
-	raw, err := os.ReadFile("internal/i18n/locales/en.json")
-	if err != nil {
-		t.Fatal(err)
+	cats, err := filepath.Glob("internal/i18n/locales/en/*.json")
+	if err != nil || len(cats) == 0 {
+		t.Fatalf("no English catalogue files (%v)", err)
 	}
-	var en map[string]string
-	if err := json.Unmarshal(raw, &en); err != nil {
-		t.Fatal(err)
+	en := map[string]string{}
+	for _, f := range cats {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(raw, &en); err != nil {
+			t.Fatal(err)
+		}
 	}
 	files, err := filepath.Glob("internal/*/*.go")
 	if err != nil {

@@ -312,7 +312,7 @@ func TestMessagesExist(t *testing.T) {
 		for _, m := range keyRE.FindAllStringSubmatch(string(b), -1) {
 			n++
 			if !i18n.For(i18n.EN).Has(m[1]) {
-				t.Errorf("%s names the message %s, which locales/en.json lacks", f, m[1])
+				t.Errorf("%s names the message %s, which locales/en lacks", f, m[1])
 			}
 		}
 	}

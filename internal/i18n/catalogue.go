@@ -4,25 +4,48 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"maps"
 	"slices"
 	"sync"
 )
 
-// The catalogues: one flat JSON object of key → message per language, named
-// after the Lang ("zh-TW.json").
+// The catalogues: per language a folder named after the Lang ("zh-TW"), of
+// flat JSON objects of key → message, one file per area of the interface
+// ("board.json"), so that work on one area touches its own files. A language's
+// catalogue is the union of its files; a key in two files is an error.
 //
-//go:embed locales/*.json
+//go:embed locales/*/*.json
 var localeFiles embed.FS
 
-// readCatalogue returns a language's messages exactly as its file has them.
-func readCatalogue(l Lang) (map[string]string, error) {
-	name := "locales/" + string(l) + ".json"
-	b, err := localeFiles.ReadFile(name)
+// readCatalogue returns a language's messages exactly as its files in fsys have them.
+func readCatalogue(fsys fs.FS, l Lang) (map[string]string, error) {
+	names, err := fs.Glob(fsys, "locales/"+string(l)+"/*.json")
 	if err != nil {
 		return nil, err
 	}
-	return decodeCatalogue(name, b)
+	if len(names) == 0 {
+		return nil, fmt.Errorf("locales/%s: no catalogue files", l)
+	}
+	all := map[string]string{}
+	from := map[string]string{}
+	for _, name := range names {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		m, err := decodeCatalogue(name, b)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range m {
+			if other, dup := from[k]; dup {
+				return nil, fmt.Errorf("%s: key %q is also in %s", name, k, other)
+			}
+			all[k], from[k] = v, name
+		}
+	}
+	return all, nil
 }
 
 // decodeCatalogue parses a catalogue file: one JSON object whose values are
@@ -53,7 +76,7 @@ type loaded struct {
 // TestCataloguesComplete keeps such a release from passing CI. Keys English
 // lacks are dropped.
 var catalogues = sync.OnceValue(func() *loaded {
-	en, err := readCatalogue(EN)
+	en, err := readCatalogue(localeFiles, EN)
 	if err != nil {
 		panic("i18n: embedded catalogue is broken: " + err.Error())
 	}
@@ -61,7 +84,7 @@ var catalogues = sync.OnceValue(func() *loaded {
 	for i, l := range langs {
 		msgs := en
 		if l != EN {
-			tr, err := readCatalogue(l)
+			tr, err := readCatalogue(localeFiles, l)
 			if err != nil {
 				panic("i18n: embedded catalogue is broken: " + err.Error())
 			}

@@ -4,18 +4,20 @@ import (
 	"bytes"
 	"encoding/json"
 	"go/build"
+	"io/fs"
 	"maps"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 // mustReadCatalogue returns a language's messages as its file has them,
 // without English fallbacks.
 func mustReadCatalogue(t *testing.T, l Lang) map[string]string {
 	t.Helper()
-	m, err := readCatalogue(l)
+	m, err := readCatalogue(localeFiles, l)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,11 +42,11 @@ func TestCataloguesComplete(t *testing.T) {
 		slices.Sort(missing)
 		slices.Sort(extra)
 		if len(missing) > 0 {
-			t.Errorf("locales/%s.json lacks %d key(s) that en.json has; translate them:\n\t%s",
+			t.Errorf("locales/%s lacks %d key(s) that en.json has; translate them:\n\t%s",
 				l, len(missing), strings.Join(missing, "\n\t"))
 		}
 		if len(extra) > 0 {
-			t.Errorf("locales/%s.json has %d key(s) that en.json lacks; remove or rename them:\n\t%s",
+			t.Errorf("locales/%s has %d key(s) that en.json lacks; remove or rename them:\n\t%s",
 				l, len(extra), strings.Join(extra, "\n\t"))
 		}
 	}
@@ -125,32 +127,60 @@ func TestNoEmptyValues(t *testing.T) {
 }
 
 // TestNoDuplicateKeys catches a key written twice in one file, which
-// encoding/json would silently resolve to the last.
+// encoding/json would silently resolve to the last, and a key in two files of
+// a language, which readCatalogue refuses.
 func TestNoDuplicateKeys(t *testing.T) {
 	for _, l := range Langs {
-		b, err := localeFiles.ReadFile("locales/" + string(l) + ".json")
+		if _, err := readCatalogue(localeFiles, l); err != nil {
+			t.Fatal(err)
+		}
+		names, err := fs.Glob(localeFiles, "locales/"+string(l)+"/*.json")
 		if err != nil {
 			t.Fatal(err)
 		}
-		dec := json.NewDecoder(bytes.NewReader(b))
-		seen := map[string]bool{}
-		if _, err := dec.Token(); err != nil { // {
-			t.Fatal(err)
-		}
-		for dec.More() {
-			tok, err := dec.Token()
+		for _, name := range names {
+			b, err := localeFiles.ReadFile(name)
 			if err != nil {
 				t.Fatal(err)
 			}
-			k := tok.(string)
-			if seen[k] {
-				t.Errorf("locales/%s.json: key %q appears more than once", l, k)
-			}
-			seen[k] = true
-			if _, err := dec.Token(); err != nil { // the value
+			dec := json.NewDecoder(bytes.NewReader(b))
+			seen := map[string]bool{}
+			if _, err := dec.Token(); err != nil { // {
 				t.Fatal(err)
 			}
+			for dec.More() {
+				tok, err := dec.Token()
+				if err != nil {
+					t.Fatal(err)
+				}
+				k := tok.(string)
+				if seen[k] {
+					t.Errorf("%s: key %q appears more than once", name, k)
+				}
+				seen[k] = true
+				if _, err := dec.Token(); err != nil { // the value
+					t.Fatal(err)
+				}
+			}
 		}
+	}
+}
+
+func TestReadCatalogueMergesFiles(t *testing.T) {
+	fsys := fstest.MapFS{
+		"locales/ko/a.json": {Data: []byte(`{"a.x": "가"}`)},
+		"locales/ko/b.json": {Data: []byte(`{"b.y": "나"}`)},
+	}
+	m, err := readCatalogue(fsys, KO)
+	if err != nil || len(m) != 2 || m["a.x"] != "가" || m["b.y"] != "나" {
+		t.Fatalf("readCatalogue = %v, %v; want both files' keys", m, err)
+	}
+	fsys["locales/ko/c.json"] = &fstest.MapFile{Data: []byte(`{"a.x": "다"}`)}
+	if _, err := readCatalogue(fsys, KO); err == nil || !strings.Contains(err.Error(), "a.json") {
+		t.Errorf("a key in two files: err = %v, want one naming both files", err)
+	}
+	if _, err := readCatalogue(fsys, JA); err == nil {
+		t.Error("a language without files: no error")
 	}
 }
 

@@ -4,18 +4,19 @@
 // and the translated messages, plurals, numbers and dates a page shows.
 //
 // Every request renders through a [Translator], so lookups are one map read:
-// catalogues are embedded JSON files (locales/*.json) parsed once, lazily, on
+// catalogues are embedded JSON files (locales/<lang>/<area>.json) parsed once, lazily, on
 // first use. A message is plain text, never HTML; templates escape it.
 //
 // # Adding a message
 //
-//  1. Add the key and its English text to locales/en.json. Keys are dotted,
+//  1. Add the key and its English text to the area's file in locales/en/
+//     (a new area may start its own file). Keys are dotted,
 //     lower case, grouped by page or feature: "pledge.form.title".
 //     Placeholders are {name}, filled by T(key, "name", value).
 //     For a count, add two keys, "x.one" and "x.other", both with {n}, and
 //     call N("x", n); Korean, Chinese and Japanese have no singular form, so
 //     their ".one" text is normally the same as their ".other".
-//  2. Add the same key to ko.json, zh-TW.json and ja.json with the same
+//  2. Add the same key to the same file in ko/, zh-TW/ and ja/ with the same
 //     placeholders. Until then the English text is shown in those languages
 //     and TestCataloguesComplete fails, naming every missing key.
 //  3. Run go test ./internal/i18n/.
