@@ -176,11 +176,10 @@ func (bs *BoardStore) Moderate(ctx context.Context, m board.Moderation) (err err
 			if err := board.CheckMove(t, b, to); err != nil {
 				return err
 			}
-			// Notifications and reports name the board too; they follow the thread.
-			for _, table := range []string{"board_notifications", "board_reports"} {
-				if _, err := tx.ExecContext(ctx, `UPDATE `+table+` SET board_id = $1 WHERE thread_id = $2`, to.ID, t.ID); err != nil {
-					return err
-				}
+			// Reports name the board, and follow the thread. Notifications keep the board they
+			// were written on: lists and digests name the thread's board as it is now.
+			if _, err := tx.ExecContext(ctx, `UPDATE board_reports SET board_id = $1 WHERE thread_id = $2`, to.ID, t.ID); err != nil {
+				return err
 			}
 			q, args = `UPDATE threads SET board_id = $1 WHERE id = $2`, []any{to.ID, t.ID}
 		}

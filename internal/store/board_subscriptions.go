@@ -171,7 +171,7 @@ func (bs *BoardStore) SetFrequency(ctx context.Context, f board.Frequency) (err 
 	})
 }
 
-const notificationColumns = `n.id, n.user_id, n.kind, n.board_id, n.thread_id, n.post_id, n.actor_id, n.delivery, n.created_at,
+const notificationColumns = `n.id, n.user_id, n.kind, t.board_id, n.thread_id, n.post_id, n.actor_id, n.delivery, n.created_at,
 	n.read_at, n.digested_at`
 
 func scanNotification(s interface{ Scan(...any) error }) (board.Notification, error) {
