@@ -4,11 +4,13 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/apptest"
+	"github.com/citypact/citypact/internal/board"
 	"github.com/citypact/citypact/internal/dbtest"
 	"github.com/citypact/citypact/internal/directory"
 )
@@ -72,4 +74,32 @@ func TestDirectoryListsFollowChanges(t *testing.T) {
 	if !strings.Contains(page, `value="new-alliance"`) || !strings.Contains(page, `value="NP"`) {
 		t.Error("the new network or its country is missing from the directory's filters")
 	}
+}
+
+// TestThreadPagesCachedForVisitors: a public question's page is served to visitors from the page
+// cache, and a new answer shows at once (the data version moved); pages of boards visitors may
+// not see are never cached for them (they are not found).
+func TestThreadPagesCachedForVisitors(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		h := startBoardHub(t, dsn)
+		visitor := h.Client(t)
+		path := "/threads/" + strconv.FormatInt(h.question.ID, 10)
+		first := visitor.Get(path)
+		if first.StatusCode != http.StatusOK || first.Header.Get("ETag") == "" {
+			t.Fatalf("first: %d, ETag %q", first.StatusCode, first.Header.Get("ETag"))
+		}
+		if again := visitor.Get(path); again.Header.Get("ETag") != first.Header.Get("ETag") {
+			t.Error("the second answer was rendered again")
+		}
+		p := board.Post{ThreadID: h.question.ID, Kind: board.PostAnswer, Lang: "en", Body: "A third answer, from Seoul's health office."}
+		if err := h.App.DB.BoardStore().CreatePost(actorCtx(h.Member), &p); err != nil {
+			t.Fatal(err)
+		}
+		if after := visitor.Get(path); !strings.Contains(after.Body, "A third answer") {
+			t.Error("a stale thread page was served after a new answer")
+		}
+		if res := visitor.Get("/boards/" + h.network.Slug); res.StatusCode != http.StatusNotFound || res.Header.Get("ETag") != "" {
+			t.Errorf("a network board for a visitor: %d, ETag %q", res.StatusCode, res.Header.Get("ETag"))
+		}
+	})
 }

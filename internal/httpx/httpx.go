@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/citypact/citypact"
 )
@@ -39,6 +40,10 @@ type Route struct {
 	// Public marks a GET whose answer is the same for every visitor in a language and changes only
 	// when stored data does: the surface may answer it from a cache keyed by the data version.
 	Public bool
+	// MaxAge, for a Public route whose answer also changes with the clock (a question's waiting
+	// time), bounds how long a cached answer is served: the cache keeps it at most this long, even
+	// when no data changed. Zero: only the data version decides.
+	MaxAge time.Duration
 	// Heavy marks a handler that does much database work per request (series, comparisons): it
 	// runs under the surface's Limiter, so that under overload requests queue in order instead of
 	// all slowing down together.

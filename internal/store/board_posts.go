@@ -31,7 +31,6 @@ func postsWhere(ctx context.Context, q querier, rest string, args ...any) ([]boa
 	}
 	var out []board.Post
 	byID := map[int64]*board.Post{}
-	var ids []any
 	for rows.Next() {
 		p, err := scanPost(rows)
 		if err != nil {
@@ -45,33 +44,45 @@ func postsWhere(ctx context.Context, q querier, rest string, args ...any) ([]boa
 	if err != nil {
 		return nil, err
 	}
+	// Posts' attachments are looked up by thread and post: the table's key starts with the thread.
+	byThread := map[int64][]any{}
 	for i := range out {
 		byID[out[i].ID] = &out[i]
-		ids = append(ids, out[i].ID)
+		byThread[out[i].ThreadID] = append(byThread[out[i].ThreadID], out[i].ID)
 	}
+	for thread, ids := range byThread {
+		if err := postAttachments(ctx, q, thread, ids, byID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// postAttachments fills in the attachments of a thread's posts ids, which byID holds.
+func postAttachments(ctx context.Context, q querier, thread int64, ids []any, byID map[int64]*board.Post) error {
 	for len(ids) > 0 {
 		chunk := ids[:min(len(ids), namesChunk)]
 		ids = ids[len(chunk):]
 		rows, err := q.QueryContext(ctx, `SELECT post_id, attachment_id FROM board_attachments
-			WHERE post_id IN (`+placeholders(1, len(chunk))+`) ORDER BY post_id, position`, chunk...)
+			WHERE thread_id = $1 AND post_id IN (`+placeholders(2, len(chunk))+`) ORDER BY post_id, position`, append([]any{thread}, chunk...)...)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for rows.Next() {
 			var id, att int64
 			if err := rows.Scan(&id, &att); err != nil {
 				rows.Close()
-				return nil, err
+				return err
 			}
 			byID[id].Attachments = append(byID[id].Attachments, att)
 		}
 		err = rows.Err()
 		rows.Close()
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // Posts lists a thread's posts the actor may see, oldest first.

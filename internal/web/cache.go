@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/citypact/citypact/internal/markdown"
 )
@@ -50,6 +51,7 @@ const pageCacheBytes = 64 << 20
 
 type cachedPage struct {
 	version int64
+	expires time.Time // zero: valid as long as version is current
 	status  int
 	header  http.Header
 	body    []byte
@@ -60,10 +62,10 @@ func newPageCache(max int) *pageCache {
 	return &pageCache{entries: make(map[string]*cachedPage), max: max, maxBytes: pageCacheBytes}
 }
 
-func (c *pageCache) get(key string, version int64) *cachedPage {
+func (c *pageCache) get(key string, version int64, now time.Time) *cachedPage {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	if e := c.entries[key]; e != nil && e.version == version {
+	if e := c.entries[key]; e != nil && e.version == version && (e.expires.IsZero() || now.Before(e.expires)) {
 		return e
 	}
 	return nil
@@ -120,14 +122,16 @@ func (e *cachedPage) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 // cached answers a public route for a visitor from the cache, or runs the handler and keeps its
-// answer when it is a 200. It returns the handler's error untouched.
-func (s *Server) cached(w http.ResponseWriter, r *http.Request, handler func(http.ResponseWriter, *http.Request) error) error {
+// answer when it is a 200, for maxAge at most when it is not zero. It returns the handler's error
+// untouched.
+func (s *Server) cached(w http.ResponseWriter, r *http.Request, maxAge time.Duration, handler func(http.ResponseWriter, *http.Request) error) error {
 	version, err := s.dataVersion(r.Context())
 	if err != nil {
 		return err
 	}
 	key := string(stateOf(r).tr.Lang()) + " " + r.URL.RequestURI()
-	if e := s.cache.get(key, version); e != nil {
+	now := time.Now()
+	if e := s.cache.get(key, version, now); e != nil {
 		e.serve(w, r)
 		return nil
 	}
@@ -142,6 +146,9 @@ func (s *Server) cached(w http.ResponseWriter, r *http.Request, handler func(htt
 	sum.Write(c.body.Bytes())
 	e := &cachedPage{version: version, status: c.status, header: c.header, body: c.body.Bytes(),
 		etag: fmt.Sprintf(`"%d-%x"`, version, sum.Sum64())}
+	if maxAge > 0 {
+		e.expires = now.Add(maxAge)
+	}
 	if c.status == http.StatusOK {
 		s.cache.put(key, e)
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/httpx"
@@ -156,6 +157,13 @@ func route(method, pattern string, role citypact.Role, h httpx.HandlerFunc) http
 
 // public marks a route whose answer is the same for every visitor, so it may be page-cached.
 func public(rt httpx.Route) httpx.Route { rt.Public = true; return rt }
+
+// ticking marks a public route whose page also changes with the clock, kept in the page cache for
+// maxAge at most.
+func ticking(rt httpx.Route, maxAge time.Duration) httpx.Route {
+	rt.Public, rt.MaxAge = true, maxAge
+	return rt
+}
 
 // heavy marks a route that computes much per request, which the server admits fewer of at once.
 func heavy(rt httpx.Route) httpx.Route { rt.Heavy = true; return rt }

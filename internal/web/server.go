@@ -123,7 +123,7 @@ func (s *Server) Handle(rt httpx.Route) http.Handler {
 				handler = s.Limiter.Wrap(handler)
 			}
 			if rt.Public && s.Versions != nil && !st.actor.SignedIn() && st.secret == "" && st.flash == "" && r.Method == http.MethodGet {
-				err = s.cached(w, r, handler)
+				err = s.cached(w, r, rt.MaxAge, handler)
 			} else {
 				err = handler(w, r)
 			}
