@@ -70,7 +70,7 @@ func main() {
 	for i := range *nUsers {
 		u := account.User{Email: fmt.Sprintf("user%05d@bench.example", i), Name: fmt.Sprintf("Bench user %05d", i),
 			Lang: i18n.Langs[i%len(i18n.Langs)], Role: citypact.RoleMember, OrgID: cities[i%len(cities)],
-			PasswordHash: "$argon2id$v=19$m=19456,t=2,p=1$bm90LWEtcmVhbC1oYXNo$bm90LWEtcmVhbC1oYXNo", // never signs in
+			PasswordHash:      "$argon2id$v=19$m=19456,t=2,p=1$bm90LWEtcmVhbC1oYXNo$bm90LWEtcmVhbC1oYXNo", // never signs in
 			PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
 		if err := db.CreateUser(ctx, &u); err != nil {
 			log.Fatal(err)
