@@ -24,7 +24,8 @@ import (
 //
 // Matching is the engines' own: an FTS5 phrase query on SQLite; on PostgreSQL the GIN index
 // finds the documents holding every token and strpos checks each phrase on index_text (tokens
-// separated by single spaces, so a phrase is a substring that starts and ends on a space).
+// separated by single spaces, with a space before the first and after the last, so a phrase is a
+// substring that starts and ends on a space).
 
 // slotBits is how many low bits of a document id number its slot.
 const slotBits = 8
@@ -59,7 +60,9 @@ func (db *DB) indexOriginal(ctx context.Context, tx *sql.Tx, p practice.Practice
 func (db *DB) writeDocument(ctx context.Context, tx *sql.Tx, doc, practiceID int64, lang, text string) error {
 	index := search.Index(text)
 	if db.Engine == Postgres {
-		index += " " + bucketWord(bucketOf(doc))
+		// Stored between spaces, so that phrase checks and counts read the column as it is: a
+		// concatenation would copy every candidate's text (see migration 00014).
+		index = " " + index + " " + bucketWord(bucketOf(doc)) + " "
 		_, err := tx.ExecContext(ctx, `INSERT INTO practice_search (doc_id, practice_id, lang, index_text) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (doc_id) DO UPDATE SET lang = excluded.lang, index_text = excluded.index_text`, doc, practiceID, lang, index)
 		return err
@@ -98,14 +101,13 @@ func (db *DB) matchCondition(q search.Query, s string, arg func(any) int) string
 		if len(p.Tokens) == 1 {
 			continue // the index alone decides
 		}
-		needle, text := phraseNeedle(p), fmt.Sprintf(`' ' || %s.index_text || ' '`, s)
-		conds = append(conds, fmt.Sprintf(`strpos(%s, $%d) > 0`, text, arg(needle)))
+		conds = append(conds, fmt.Sprintf(`strpos(%s.index_text, $%d) > 0`, s, arg(phraseNeedle(p))))
 	}
 	return strings.Join(conds, " AND ")
 }
 
-// phraseNeedle is a phrase as it stands in " "+index_text+" ": its tokens between spaces, the
-// last one open at its end when it is a prefix.
+// phraseNeedle is a phrase as it stands in index_text: its tokens between spaces, the last one
+// open at its end when it is a prefix.
 func phraseNeedle(p search.Phrase) string {
 	s := " " + strings.Join(p.Tokens, " ")
 	if !p.Prefix {
@@ -265,11 +267,12 @@ func (db *DB) candidateQuery(a citypact.Actor, q search.Query, sq practice.Searc
 	// materialised (ids and lang only), sorted, and its rows meet the practice's filters
 	// through a subquery on the primary key, one by one, until the bound is reached (written as
 	// a join, the planner may hash the whole practices table instead). Then the phrases' counts
-	// in each candidate, for BM25: occurrences of " tok tok" in " "+text.
+	// in each candidate, for BM25: occurrences of " tok tok" in the text (octet_length reads a
+	// compressed text's length from its header; replace decompresses it once).
 	var counts []string
 	for _, p := range q.Phrases {
 		n := arg(strings.TrimSuffix(phraseNeedle(p), " "))
-		counts = append(counts, fmt.Sprintf(`(octet_length(x.t) - octet_length(replace(x.t, $%[1]d, ''))) / octet_length($%[1]d)`, n))
+		counts = append(counts, fmt.Sprintf(`(octet_length(s.index_text) - octet_length(replace(s.index_text, $%[1]d, ''))) / octet_length($%[1]d)`, n))
 	}
 	var ctes, branches []string
 	for i, t := range tiers {
@@ -290,8 +293,7 @@ func (db *DB) candidateQuery(a citypact.Actor, q search.Query, sq practice.Searc
 	}
 	return fmt.Sprintf(`WITH %s,
 		c AS (SELECT s.doc_id FROM (%s) s WHERE (SELECT TRUE FROM practices p WHERE p.id = s.practice_id AND %s) LIMIT %d)
-		SELECT c.doc_id, octet_length(x.t), %s FROM c JOIN practice_search s ON s.doc_id = c.doc_id
-		CROSS JOIN LATERAL (SELECT ' ' || s.index_text AS t) x`,
+		SELECT c.doc_id, octet_length(s.index_text), %s FROM c JOIN practice_search s ON s.doc_id = c.doc_id`,
 		strings.Join(ctes, ",\n"), strings.Join(branches, " UNION ALL "), cond, searchCandidates+1, strings.Join(counts, ", ")), args
 }
 
