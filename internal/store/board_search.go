@@ -112,11 +112,45 @@ func (db *DB) indexBoardText(ctx context.Context, tx *sql.Tx, threadID, postID i
 // writeBoardDoc inserts one document; its range was emptied first.
 func (db *DB) writeBoardDoc(ctx context.Context, tx *sql.Tx, doc, threadID, postID int64, lang, text string) error {
 	q := `INSERT INTO board_search (rowid, index_text, doc_id, thread_id, post_id, lang) VALUES ($1, $2, $1, $3, $4, $5)`
+	index := search.Index(text)
 	if db.Engine == Postgres {
 		q = `INSERT INTO board_search (doc_id, index_text, thread_id, post_id, lang) VALUES ($1, $2, $3, $4, $5)`
+		index += " " + bucketWord(doc>>boardBucketBits)
 	}
-	_, err := tx.ExecContext(ctx, q, doc, search.Index(text), threadID, postID, lang)
+	_, err := tx.ExecContext(ctx, q, doc, index, threadID, postID, lang)
 	return err
+}
+
+// On PostgreSQL each document's index_text ends with the bucket word of its block of 1,024
+// thread or post ids, as the library's documents do (see candidateQuery), so that a search asks
+// the GIN index for the newest blocks first. A variable so that tests can make blocks small.
+var boardBucketBits = 10 + boardSlotBits + 1
+
+// boardSearchTiers returns the tiers of the PostgreSQL candidate query, as searchTiers does for
+// the library: the newest sixteenth of the buckets (and the next one), the next three
+// sixteenths, the rest.
+func (db *DB) boardSearchTiers(ctx context.Context) ([]searchTier, error) {
+	var top int64
+	if err := db.rq.QueryRowContext(ctx, `SELECT COALESCE(MAX(doc_id), 0) FROM board_search`).Scan(&top); err != nil {
+		return nil, err
+	}
+	last := top >> boardBucketBits
+	b1, b2 := last-last/16, last-last/4
+	words := func(from, to int64) string {
+		var w []string
+		for b := to; b >= from; b-- {
+			w = append(w, "'"+bucketWord(b)+"'")
+		}
+		return strings.Join(w, " | ")
+	}
+	tiers := []searchTier{{words: words(b1, last+1)}}
+	if b2 < b1 {
+		tiers = append(tiers, searchTier{words: words(b2, b1-1)})
+	}
+	if b2 > 0 {
+		tiers = append(tiers, searchTier{below: b2 << boardBucketBits})
+	}
+	return tiers, nil
 }
 
 // postIDOf is the id of p, or 0 for no post (the thread's own text).
@@ -133,9 +167,9 @@ func postIDOf(p *board.Post) int64 {
 // ranking by BM25 (FTS5's own on SQLite, computed from phrase counts on PostgreSQL), one hit per
 // thread by its best document.
 //
-// On PostgreSQL the matching documents come from the GIN index in no order and are sorted before
-// the bound applies, so a word in most posts reads all of them: the library's tiers of id blocks
-// (candidateQuery) would bound that too, and are the next step if the boards grow as large.
+// On PostgreSQL the matching documents come from the GIN index in no order, so they are asked
+// for by tiers of id blocks, newest first, as the library's are (candidateQuery): a common word
+// stops in the newest tier.
 func (bs *BoardStore) Search(ctx context.Context, sq board.SearchQuery) (_ board.SearchResult, err error) {
 	db := bs.db
 	defer citypact.Wrap(&err, "store.BoardStore.Search")
@@ -151,7 +185,13 @@ func (bs *BoardStore) Search(ctx context.Context, sq board.SearchQuery) (_ board
 	case limit > board.MaxSearchLimit:
 		limit = board.MaxSearchLimit
 	}
-	query, args := db.boardCandidateQuery(citypact.ActorFrom(ctx), q, sq)
+	var tiers []searchTier
+	if db.Engine == Postgres {
+		if tiers, err = db.boardSearchTiers(ctx); err != nil {
+			return board.SearchResult{}, err
+		}
+	}
+	query, args := db.boardCandidateQuery(citypact.ActorFrom(ctx), q, sq, tiers)
 	cands, err := queryCandidates(ctx, db.rq, query, args, db.Engine == Postgres)
 	if err != nil {
 		return board.SearchResult{}, err
@@ -197,7 +237,7 @@ func (bs *BoardStore) Search(ctx context.Context, sq board.SearchQuery) (_ board
 
 // boardCandidateQuery returns the query of step 1 and its arguments: one row more than the bound,
 // to tell a total of exactly the bound from a larger one.
-func (db *DB) boardCandidateQuery(a citypact.Actor, q search.Query, sq board.SearchQuery) (string, []any) {
+func (db *DB) boardCandidateQuery(a citypact.Actor, q search.Query, sq board.SearchQuery, tiers []searchTier) (string, []any) {
 	var args argList
 	var match string
 	if db.Engine == SQLite {
@@ -223,12 +263,27 @@ func (db *DB) boardCandidateQuery(a citypact.Actor, q search.Query, sq board.Sea
 		n := args.add(strings.TrimSuffix(phraseNeedle(p), " "))
 		counts = append(counts, fmt.Sprintf(`(octet_length(x.t) - octet_length(replace(x.t, $%[1]d, ''))) / octet_length($%[1]d)`, n))
 	}
-	return fmt.Sprintf(`WITH m AS MATERIALIZED (SELECT s.doc_id, s.thread_id, s.post_id FROM board_search s WHERE %s),
-		c AS (SELECT s.doc_id FROM m s JOIN threads t ON t.id = s.thread_id JOIN boards b ON b.id = t.board_id
-			WHERE %s ORDER BY s.doc_id DESC LIMIT %d)
+	// As the library's (candidateQuery): each tier's matches from the GIN index, materialised and
+	// sorted, newest tier first, each row meeting the visibility and filters through a subquery
+	// on the primary keys until the bound is reached.
+	var ctes, branches []string
+	for i, t := range tiers {
+		extra := "TRUE"
+		switch {
+		case t.words != "":
+			extra = fmt.Sprintf(`to_tsvector('simple', s.index_text) @@ to_tsquery('simple', $%d)`, args.add(t.words))
+		case t.below > 0:
+			extra = fmt.Sprintf(`s.doc_id + 0 < $%d`, args.add(t.below))
+		}
+		ctes = append(ctes, fmt.Sprintf(`m%d AS MATERIALIZED (SELECT s.doc_id, s.thread_id, s.post_id FROM board_search s WHERE %s AND %s)`, i, match, extra))
+		branches = append(branches, fmt.Sprintf(`(SELECT * FROM m%d ORDER BY doc_id DESC)`, i))
+	}
+	return fmt.Sprintf(`WITH %s,
+		c AS (SELECT s.doc_id FROM (%s) s WHERE (SELECT TRUE FROM threads t JOIN boards b ON b.id = t.board_id
+			WHERE t.id = s.thread_id AND %s) LIMIT %d)
 		SELECT c.doc_id, octet_length(x.t), %s FROM c JOIN board_search s ON s.doc_id = c.doc_id
 		CROSS JOIN LATERAL (SELECT ' ' || s.index_text AS t) x`,
-		match, cond, boardSearchCandidates+1, strings.Join(counts, ", ")), args
+		strings.Join(ctes, ",\n"), strings.Join(branches, " UNION ALL "), cond, boardSearchCandidates+1, strings.Join(counts, ", ")), args
 }
 
 // boardDoc is what a document is of.

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -167,6 +168,44 @@ func TestBoardSearchBadQueries(t *testing.T) {
 		res, err := f.bs.Search(visitor, board.SearchQuery{Text: "masks"})
 		if err != nil || res.Total != 2 || !res.TotalCapped || len(res.Hits) != 2 {
 			t.Errorf("bounded search: total %d capped %v hits %d, %v", res.Total, res.TotalCapped, len(res.Hits), err)
+		}
+	})
+}
+
+// TestBoardSearchTiers: with every thread in its own block of ids, the PostgreSQL candidate
+// query reads its three tiers in turn, newest first, and SQLite its index newest first; either
+// way the bound keeps the newest matches, and a word only the oldest thread has is still found.
+func TestBoardSearchTiers(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		defer store.SetBoardBucketBits(9)() // one thread id a block
+		f := newForum(t, dsn)
+		var ids []int64
+		for i := range 24 {
+			if i%board.PostsPerMinute == 0 {
+				*f.now = f.now.Add(time.Hour)
+			}
+			body := "Stock of gowns, week " + strconv.Itoa(i)
+			if i == 0 {
+				body += ". Also aprons."
+			}
+			th := board.Thread{BoardID: f.public.ID, Title: "Gowns " + strconv.Itoa(i), Body: body, Lang: "en"}
+			if err := f.bs.CreateThread(as(f.seoulMember), &th); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, th.ID)
+		}
+		if got, _ := boardHits(t, f.bs, visitor, "aprons"); !slices.Equal(got, ids[:1]) {
+			t.Errorf("a word of the oldest thread finds %v, want %v", got, ids[:1])
+		}
+		res, err := f.bs.Search(visitor, board.SearchQuery{Text: "gowns", Limit: 100})
+		if err != nil || res.Total != len(ids) || res.TotalCapped {
+			t.Fatalf("all: total %d capped %v, %v", res.Total, res.TotalCapped, err)
+		}
+		defer store.SetBoardSearchCandidates(3)()
+		got, _ := boardHits(t, f.bs, visitor, "gowns")
+		slices.Sort(got)
+		if want := ids[len(ids)-3:]; !slices.Equal(got, want) {
+			t.Errorf("bounded: threads %v, want the newest %v", got, want)
 		}
 	})
 }
