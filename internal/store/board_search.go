@@ -192,7 +192,7 @@ func (bs *BoardStore) Search(ctx context.Context, sq board.SearchQuery) (_ board
 		}
 	}
 	query, args := db.boardCandidateQuery(citypact.ActorFrom(ctx), q, sq, tiers)
-	cands, err := queryCandidates(ctx, db.rq, query, args, db.Engine == Postgres)
+	cands, threadOf, err := db.boardCandidates(ctx, query, args)
 	if err != nil {
 		return board.SearchResult{}, err
 	}
@@ -200,10 +200,6 @@ func (bs *BoardStore) Search(ctx context.Context, sq board.SearchQuery) (_ board
 	cands = cands[:min(len(cands), boardSearchCandidates)]
 	if len(cands) == 0 {
 		return res, nil
-	}
-	threadOf, err := db.boardDocThreads(ctx, cands)
-	if err != nil {
-		return board.SearchResult{}, err
 	}
 	best := map[int64]candidate{}
 	for _, c := range cands {
@@ -254,7 +250,7 @@ func (db *DB) boardCandidateQuery(a citypact.Actor, q search.Query, sq board.Sea
 	if db.Engine == SQLite {
 		// FTS5 reads the phrase's doclists newest first and stops at the LIMIT; bm25 is computed
 		// for those rows only (negative, lower being better).
-		return fmt.Sprintf(`SELECT s.rowid, -bm25(board_search) FROM board_search s
+		return fmt.Sprintf(`SELECT s.rowid, s.thread_id, s.post_id, s.lang, -bm25(board_search) FROM board_search s
 			JOIN threads t ON t.id = s.thread_id JOIN boards b ON b.id = t.board_id
 			WHERE %s AND %s ORDER BY s.rowid DESC LIMIT %d`, match, cond, boardSearchCandidates+1), args
 	}
@@ -281,7 +277,7 @@ func (db *DB) boardCandidateQuery(a citypact.Actor, q search.Query, sq board.Sea
 	return fmt.Sprintf(`WITH %s,
 		c AS (SELECT s.doc_id FROM (%s) s WHERE (SELECT TRUE FROM threads t JOIN boards b ON b.id = t.board_id
 			WHERE t.id = s.thread_id AND %s) LIMIT %d)
-		SELECT c.doc_id, octet_length(x.t), %s FROM c JOIN board_search s ON s.doc_id = c.doc_id
+		SELECT c.doc_id, s.thread_id, s.post_id, s.lang, octet_length(x.t), %s FROM c JOIN board_search s ON s.doc_id = c.doc_id
 		CROSS JOIN LATERAL (SELECT ' ' || s.index_text AS t) x`,
 		strings.Join(ctes, ",\n"), strings.Join(branches, " UNION ALL "), cond, boardSearchCandidates+1, strings.Join(counts, ", ")), args
 }
@@ -292,41 +288,49 @@ type boardDoc struct {
 	lang         string
 }
 
-// boardDocThreads reads the thread, post and language of each candidate document.
-func (db *DB) boardDocThreads(ctx context.Context, cands []candidate) (map[int64]boardDoc, error) {
-	out := make(map[int64]boardDoc, len(cands))
-	ids := make([]any, len(cands))
-	for i, c := range cands {
-		ids[i] = c.doc
+// boardCandidates runs the candidate query: each document, what it is of, and its score (on
+// PostgreSQL, BM25 from its length and phrase counts, as queryCandidates computes it).
+func (db *DB) boardCandidates(ctx context.Context, query string, args []any) ([]candidate, map[int64]boardDoc, error) {
+	rows, err := db.rq.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, nil, err
 	}
-	key := "rowid"
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, nil, err
+	}
+	var cands []candidate
+	docs := map[int64]boardDoc{}
+	var lengths []float64
+	var tfs [][]float64
+	for rows.Next() {
+		var c candidate
+		var d boardDoc
+		vals := make([]float64, len(cols)-4)
+		dest := []any{&c.doc, &d.thread, &d.post, &d.lang}
+		for i := range vals {
+			dest = append(dest, &vals[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, nil, err
+		}
+		docs[c.doc] = d
+		if db.Engine == SQLite {
+			c.score = vals[0]
+		} else {
+			lengths = append(lengths, vals[0])
+			tfs = append(tfs, vals[1:])
+		}
+		cands = append(cands, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
 	if db.Engine == Postgres {
-		key = "doc_id"
+		bm25(cands, lengths, tfs)
 	}
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), namesChunk)]
-		ids = ids[len(chunk):]
-		rows, err := db.rq.QueryContext(ctx, `SELECT doc_id, thread_id, post_id, lang FROM board_search WHERE `+key+
-			` IN (`+placeholders(1, len(chunk))+`)`, chunk...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var doc int64
-			var d boardDoc
-			if err := rows.Scan(&doc, &d.thread, &d.post, &d.lang); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[doc] = d
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return cands, docs, nil
 }
 
 // boardHits reads the threads, posts and translations of the documents picked, in order, with
