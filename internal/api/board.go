@@ -103,7 +103,7 @@ type PostVersion struct {
 	At       time.Time `json:"at"`
 }
 
-// boardsOf answers with the Boards store, or says the hub serves no boards.
+// boards returns the boards store; a server given none (a route table) has no boards to find.
 func (s *Server) boards() (board.Store, error) {
 	if s.Boards == nil {
 		return nil, citypact.NotFound("board")
@@ -124,7 +124,7 @@ func (s *Server) boardJSON(b board.Board) Board {
 		Description: b.Description, Locked: b.Locked, Archived: b.Archived, CreatedAt: b.CreatedAt.UTC(), URL: s.boardURL(b.Slug)}
 }
 
-// orgPtr names organisation id, or nothing for 0 (an admin who belongs to none).
+// ptr names organisation id, or nothing for 0 (an admin who belongs to none).
 func (n *orgNames) ptr(ctx context.Context, id int64) (*OrgRef, error) {
 	if id == 0 {
 		return nil, nil
