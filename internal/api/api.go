@@ -19,6 +19,7 @@ import (
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/account"
 	"github.com/citypact/citypact/internal/audit"
+	"github.com/citypact/citypact/internal/board"
 	"github.com/citypact/citypact/internal/cases"
 	"github.com/citypact/citypact/internal/directory"
 	"github.com/citypact/citypact/internal/httpx"
@@ -33,6 +34,7 @@ type Deps struct {
 	Audit     audit.Reader
 	Cases     cases.Store
 	Practices practice.Store
+	Boards    board.Store
 	// BaseURL is the hub's public URL (config.BaseURL): links to pages in answers and exports are
 	// absolute when it is set, relative to the hub otherwise.
 	BaseURL string
@@ -124,6 +126,15 @@ func (s *Server) Routes() []httpx.Route {
 		r(get, "/practices/{id}/versions/{n}", V, s.practiceVersion),
 		r(get, "/practices/{id}/translations", V, s.practiceTranslations),
 		r(put, "/practices/{id}/translations/{lang}", M, s.translationPut),
+		// The cities network: what the store lets the token's organisation see (other boards are
+		// 404s); the store asks board.CanPost and board.CanAccept about the board and thread.
+		r(get, "/boards", V, s.boardsList),
+		r(get, "/boards/{slug}", V, s.boardShow),
+		r(get, "/boards/{slug}/threads", V, s.threadsList),
+		r(post, "/boards/{slug}/threads", M, s.threadCreate),
+		r(get, "/threads/{id}", V, s.threadShow),
+		r(post, "/threads/{id}/posts", M, s.postCreate),
+		r(post, "/threads/{id}/accept", M, s.acceptAnswer),
 		// Unknown paths and wrong methods answer in problem+json too.
 		{Method: "", Pattern: "/api/", Role: V, Surface: httpx.API, Handler: s.unmatched.NotFound},
 	}

@@ -114,7 +114,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	limiter := httpx.NewLimiter(2 * runtime.GOMAXPROCS(0))
 	a.web = web.New(web.Deps{Accounts: a.Accounts, Directory: db, Cases: db, Practices: db, Boards: db.BoardStore(), Settings: db, Audit: db, Assets: assets, Log: log,
 		SecureCookies: cfg.TLS(), BehindProxy: cfg.BehindProxy, Demo: isDemo, Versions: db, Limiter: limiter, Mail: a.Mail})
-	a.api = api.New(api.Deps{Accounts: a.Accounts, Directory: db, Audit: db, Cases: db, Practices: db, BaseURL: cfg.BaseURL, Version: db.DataVersion, Limiter: limiter, Log: log})
+	a.api = api.New(api.Deps{Accounts: a.Accounts, Directory: db, Audit: db, Cases: db, Practices: db, Boards: db.BoardStore(), BaseURL: cfg.BaseURL, Version: db.DataVersion, Limiter: limiter, Log: log})
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Handler = a.handler()
 	return a, nil

@@ -54,6 +54,9 @@ func (bs *BoardStore) UpdateThread(ctx context.Context, t *board.Thread) (err er
 		if err := writeThreadSets(ctx, tx, &next); err != nil {
 			return err
 		}
+		if err := db.indexBoardText(ctx, tx, next.ID, 0); err != nil {
+			return err
+		}
 		ev := board.Event{Kind: board.EventAddressed, ActorID: a.UserID, BoardID: b.ID, ThreadID: next.ID,
 			ToOrgs: added(cur.ToOrgs, next.ToOrgs), ToUsers: added(cur.ToUsers, next.ToUsers), At: now}
 		if len(ev.ToOrgs)+len(ev.ToUsers) > 0 {
@@ -125,6 +128,9 @@ func (bs *BoardStore) UpdatePost(ctx context.Context, p *board.Post) (err error)
 				return err
 			}
 		}
+		if err := db.indexBoardText(ctx, tx, t.ID, next.ID); err != nil {
+			return err
+		}
 		*p = next
 		return db.writeAudit(ctx, tx, "post.update", "post", p.ID, auditOfPost(cur), auditOfPost(next))
 	})
@@ -169,6 +175,9 @@ func (bs *BoardStore) SaveTranslation(ctx context.Context, tr *board.Translation
 			ON CONFLICT (thread_id, post_id, lang) DO UPDATE SET title = excluded.title, body = excluded.body,
 			version = excluded.version, translator_id = excluded.translator_id, at = excluded.at`,
 			tr.ThreadID, tr.PostID, tr.Lang, tr.Title, tr.Body, tr.Version, tr.TranslatorID, tr.At); err != nil {
+			return err
+		}
+		if err := db.indexBoardText(ctx, tx, tr.ThreadID, tr.PostID); err != nil {
 			return err
 		}
 		entity, id := "thread", tr.ThreadID

@@ -186,6 +186,9 @@ func (bs *BoardStore) Moderate(ctx context.Context, m board.Moderation) (err err
 		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return err
 		}
+		if err := db.indexBoardText(ctx, tx, t.ID, postIDOf(p)); err != nil {
+			return err
+		}
 		entity, id := "thread", t.ID
 		if p != nil {
 			entity, id = "post", p.ID

@@ -168,6 +168,9 @@ func (bs *BoardStore) CreatePost(ctx context.Context, p *board.Post) (err error)
 				return err
 			}
 		}
+		if err := db.indexBoardText(ctx, tx, t.ID, p.ID); err != nil {
+			return err
+		}
 		answered := ""
 		if p.Kind == board.PostAnswer {
 			answered = ", answered_at = COALESCE(answered_at, $1)"

@@ -353,6 +353,9 @@ func (bs *BoardStore) CreateThread(ctx context.Context, t *board.Thread) (err er
 		if err := writeThreadSets(ctx, tx, t); err != nil {
 			return err
 		}
+		if err := db.indexBoardText(ctx, tx, t.ID, 0); err != nil {
+			return err
+		}
 		if err := db.follow(ctx, tx, a.UserID, board.FollowThread, t.ID, "", now); err != nil {
 			return err
 		}

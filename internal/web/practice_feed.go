@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"net/http"
@@ -11,12 +10,9 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/language"
-
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/directory"
 	"github.com/citypact/citypact/internal/feed"
-	"github.com/citypact/citypact/internal/httpx"
 	"github.com/citypact/citypact/internal/i18n"
 	"github.com/citypact/citypact/internal/practice"
 	"github.com/citypact/citypact/internal/search"
@@ -55,17 +51,10 @@ type feedRequest struct {
 // language, as pages are (Accept-Language, else the language cookie).
 func (s *Server) readFeedRequest(r *http.Request, cats []practice.Category) (feedRequest, error) {
 	q := r.URL.Query()
-	fr := feedRequest{ui: stateOf(r).tr.Lang()}
-	fr.lang = string(fr.ui)
-	if l := strings.TrimSpace(q.Get("lang")); l != "" {
-		tag := i18n.CanonicalTag(l)
-		if _, err := language.Parse(tag); err != nil || len(tag) > i18n.MaxTagLen {
-			return fr, &httpx.Status{Code: http.StatusBadRequest, Key: "error.malformed", Err: err}
-		}
-		fr.lang, fr.ui = tag, i18n.EN
-		if ui, ok := i18n.Parse(tag); ok {
-			fr.ui = ui
-		}
+	var fr feedRequest
+	var err error
+	if fr.lang, fr.ui, err = feedLang(r); err != nil {
+		return fr, err
 	}
 	if fr.category = q.Get("category"); fr.category != "" && !slices.Contains(practice.CategoryKeys(cats), fr.category) {
 		return fr, citypact.NotFound("category " + fr.category)
@@ -160,17 +149,7 @@ func (s *Server) practiceFeed(w http.ResponseWriter, r *http.Request, owner dire
 		}
 		a.Entries = append(a.Entries, e)
 	}
-	var b bytes.Buffer
-	if err := feed.WriteAtom(&b, a); err != nil {
-		return err
-	}
-	h := w.Header()
-	h.Set("Content-Type", feed.AtomType)
-	h.Set("Cache-Control", "no-cache")
-	h.Set("Vary", "Accept-Language, Cookie") // without ?lang=, the reader's language
-	w.WriteHeader(http.StatusOK)
-	_, err = w.Write(b.Bytes())
-	return err
+	return writeFeed(w, a)
 }
 
 // feedPractices finds a feed's practices: a search's best hits, or the most recently published,
