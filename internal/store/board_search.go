@@ -115,7 +115,7 @@ func (db *DB) writeBoardDoc(ctx context.Context, tx *sql.Tx, doc, threadID, post
 	index := search.Index(text)
 	if db.Engine == Postgres {
 		q = `INSERT INTO board_search (doc_id, index_text, thread_id, post_id, lang) VALUES ($1, $2, $3, $4, $5)`
-		index += " " + bucketWord(doc>>boardBucketBits)
+		index = pgIndexText(text, doc>>boardBucketBits)
 	}
 	_, err := tx.ExecContext(ctx, q, doc, index, threadID, postID, lang)
 	return err
@@ -125,33 +125,6 @@ func (db *DB) writeBoardDoc(ctx context.Context, tx *sql.Tx, doc, threadID, post
 // thread or post ids, as the library's documents do (see candidateQuery), so that a search asks
 // the GIN index for the newest blocks first. A variable so that tests can make blocks small.
 var boardBucketBits = 10 + boardSlotBits + 1
-
-// boardSearchTiers returns the tiers of the PostgreSQL candidate query, as searchTiers does for
-// the library: the newest sixteenth of the buckets (and the next one), the next three
-// sixteenths, the rest.
-func (db *DB) boardSearchTiers(ctx context.Context) ([]searchTier, error) {
-	var top int64
-	if err := db.rq.QueryRowContext(ctx, `SELECT COALESCE(MAX(doc_id), 0) FROM board_search`).Scan(&top); err != nil {
-		return nil, err
-	}
-	last := top >> boardBucketBits
-	b1, b2 := last-last/16, last-last/4
-	words := func(from, to int64) string {
-		var w []string
-		for b := to; b >= from; b-- {
-			w = append(w, "'"+bucketWord(b)+"'")
-		}
-		return strings.Join(w, " | ")
-	}
-	tiers := []searchTier{{words: words(b1, last+1)}}
-	if b2 < b1 {
-		tiers = append(tiers, searchTier{words: words(b2, b1-1)})
-	}
-	if b2 > 0 {
-		tiers = append(tiers, searchTier{below: b2 << boardBucketBits})
-	}
-	return tiers, nil
-}
 
 // postIDOf is the id of p, or 0 for no post (the thread's own text).
 func postIDOf(p *board.Post) int64 {
@@ -187,7 +160,7 @@ func (bs *BoardStore) Search(ctx context.Context, sq board.SearchQuery) (_ board
 	}
 	var tiers []searchTier
 	if db.Engine == Postgres {
-		if tiers, err = db.boardSearchTiers(ctx); err != nil {
+		if tiers, err = db.pgTiers(ctx, "board_search", boardBucketBits); err != nil {
 			return board.SearchResult{}, err
 		}
 	}
@@ -254,31 +227,15 @@ func (db *DB) boardCandidateQuery(a citypact.Actor, q search.Query, sq board.Sea
 			JOIN threads t ON t.id = s.thread_id JOIN boards b ON b.id = t.board_id
 			WHERE %s AND %s ORDER BY s.rowid DESC LIMIT %d`, match, cond, boardSearchCandidates+1), args
 	}
-	var counts []string
-	for _, p := range q.Phrases {
-		n := args.add(strings.TrimSuffix(phraseNeedle(p), " "))
-		counts = append(counts, fmt.Sprintf(`(octet_length(x.t) - octet_length(replace(x.t, $%[1]d, ''))) / octet_length($%[1]d)`, n))
-	}
 	// As the library's (candidateQuery): each tier's matches from the GIN index, materialised and
 	// sorted, newest tier first, each row meeting the visibility and filters through a subquery
 	// on the primary keys until the bound is reached.
-	var ctes, branches []string
-	for i, t := range tiers {
-		extra := "TRUE"
-		switch {
-		case t.words != "":
-			extra = fmt.Sprintf(`to_tsvector('simple', s.index_text) @@ to_tsquery('simple', $%d)`, args.add(t.words))
-		case t.below > 0:
-			extra = fmt.Sprintf(`s.doc_id + 0 < $%d`, args.add(t.below))
-		}
-		ctes = append(ctes, fmt.Sprintf(`m%d AS MATERIALIZED (SELECT s.doc_id, s.thread_id, s.post_id FROM board_search s WHERE %s AND %s)`, i, match, extra))
-		branches = append(branches, fmt.Sprintf(`(SELECT * FROM m%d ORDER BY doc_id DESC)`, i))
-	}
+	counts := pgPhraseCounts(q, args.add)
+	ctes, branches := pgTierCTEs(tiers, "board_search", "s.doc_id, s.thread_id, s.post_id", match, args.add)
 	return fmt.Sprintf(`WITH %s,
 		c AS (SELECT s.doc_id FROM (%s) s WHERE (SELECT TRUE FROM threads t JOIN boards b ON b.id = t.board_id
 			WHERE t.id = s.thread_id AND %s) LIMIT %d)
-		SELECT c.doc_id, s.thread_id, s.post_id, s.lang, octet_length(x.t), %s FROM c JOIN board_search s ON s.doc_id = c.doc_id
-		CROSS JOIN LATERAL (SELECT ' ' || s.index_text AS t) x`,
+		SELECT c.doc_id, s.thread_id, s.post_id, s.lang, octet_length(s.index_text), %s FROM c JOIN board_search s ON s.doc_id = c.doc_id`,
 		strings.Join(ctes, ",\n"), strings.Join(branches, " UNION ALL "), cond, boardSearchCandidates+1, strings.Join(counts, ", ")), args
 }
 

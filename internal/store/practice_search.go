@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/citypact/citypact"
@@ -58,15 +57,12 @@ func (db *DB) indexOriginal(ctx context.Context, tx *sql.Tx, p practice.Practice
 
 // writeDocument creates or replaces one search document.
 func (db *DB) writeDocument(ctx context.Context, tx *sql.Tx, doc, practiceID int64, lang, text string) error {
-	index := search.Index(text)
 	if db.Engine == Postgres {
-		// Stored between spaces, so that phrase checks and counts read the column as it is: a
-		// concatenation would copy every candidate's text (see migration 00014).
-		index = " " + index + " " + bucketWord(bucketOf(doc)) + " "
 		_, err := tx.ExecContext(ctx, `INSERT INTO practice_search (doc_id, practice_id, lang, index_text) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (doc_id) DO UPDATE SET lang = excluded.lang, index_text = excluded.index_text`, doc, practiceID, lang, index)
+			ON CONFLICT (doc_id) DO UPDATE SET lang = excluded.lang, index_text = excluded.index_text`, doc, practiceID, lang, pgIndexText(text, doc>>bucketBits))
 		return err
 	}
+	index := search.Index(text)
 	if err := db.deleteDocument(ctx, tx, doc); err != nil {
 		return err
 	}
@@ -205,7 +201,7 @@ func (db *DB) candidates(ctx context.Context, a citypact.Actor, q search.Query, 
 	var tiers []searchTier
 	if db.Engine == Postgres {
 		var err error
-		if tiers, err = db.searchTiers(ctx); err != nil {
+		if tiers, err = db.pgTiers(ctx, "practice_search", bucketBits); err != nil {
 			return nil, err
 		}
 	}
@@ -267,78 +263,19 @@ func (db *DB) candidateQuery(a citypact.Actor, q search.Query, sq practice.Searc
 	// materialised (ids and lang only), sorted, and its rows meet the practice's filters
 	// through a subquery on the primary key, one by one, until the bound is reached (written as
 	// a join, the planner may hash the whole practices table instead). Then the phrases' counts
-	// in each candidate, for BM25: occurrences of " tok tok" in the text (octet_length reads a
-	// compressed text's length from its header; replace decompresses it once).
-	var counts []string
-	for _, p := range q.Phrases {
-		n := arg(strings.TrimSuffix(phraseNeedle(p), " "))
-		counts = append(counts, fmt.Sprintf(`(octet_length(s.index_text) - octet_length(replace(s.index_text, $%[1]d, ''))) / octet_length($%[1]d)`, n))
-	}
-	var ctes, branches []string
-	for i, t := range tiers {
-		var extra string
-		switch {
-		case t.words != "":
-			extra = fmt.Sprintf(`to_tsvector('simple', s.index_text) @@ to_tsquery('simple', $%d)`, arg(t.words))
-		case t.below > 0:
-			// Not indexable (+ 0), so that the planner cannot AND the GIN bitmap with a range
-			// of the primary key, which for three quarters of the ids costs more than the
-			// rows it saves: the words that reach this tier are the rarer ones.
-			extra = fmt.Sprintf(`s.doc_id + 0 < $%d`, arg(t.below))
-		default:
-			extra = "TRUE"
-		}
-		ctes = append(ctes, fmt.Sprintf(`m%d AS MATERIALIZED (SELECT s.doc_id, s.practice_id, s.lang FROM practice_search s WHERE %s AND %s)`, i, match, extra))
-		branches = append(branches, fmt.Sprintf(`(SELECT * FROM m%d ORDER BY doc_id DESC)`, i))
-	}
+	// in each candidate, for BM25.
+	counts := pgPhraseCounts(q, arg)
+	ctes, branches := pgTierCTEs(tiers, "practice_search", "s.doc_id, s.practice_id, s.lang", match, arg)
 	return fmt.Sprintf(`WITH %s,
 		c AS (SELECT s.doc_id FROM (%s) s WHERE (SELECT TRUE FROM practices p WHERE p.id = s.practice_id AND %s) LIMIT %d)
 		SELECT c.doc_id, octet_length(s.index_text), %s FROM c JOIN practice_search s ON s.doc_id = c.doc_id`,
 		strings.Join(ctes, ",\n"), strings.Join(branches, " UNION ALL "), cond, searchCandidates+1, strings.Join(counts, ", ")), args
 }
 
-// On PostgreSQL, each document's index_text ends with the bucket word of its practice's block of
-// 1,024 ids ("zb97" for practices 99,328 to 100,351), so that a search can ask the GIN index for
-// the newest blocks first.
+// On PostgreSQL, each library document's index_text ends with the bucket word of its practice's
+// block of 1,024 ids ("zb97" for practices 99,328 to 100,351), so that a search can ask the GIN
+// index for the newest blocks first (see pgTiers).
 const bucketBits = 10 + slotBits
-
-func bucketOf(doc int64) int64  { return doc >> bucketBits }
-func bucketWord(b int64) string { return "zb" + strconv.FormatInt(b, 10) }
-func firstDocOf(b int64) int64  { return b << bucketBits }
-
-// searchTier is one tier of the PostgreSQL candidate query: the documents with one of words (a
-// tsquery of bucket words), or else those below a document id (0: all).
-type searchTier struct {
-	words string
-	below int64
-}
-
-// searchTiers returns the tiers of the PostgreSQL candidate query (see candidateQuery): the
-// newest sixteenth of the buckets (and the next bucket, which a practice published meanwhile may
-// open), the next three sixteenths, the rest.
-func (db *DB) searchTiers(ctx context.Context) ([]searchTier, error) {
-	var top int64
-	if err := db.rq.QueryRowContext(ctx, `SELECT COALESCE(MAX(doc_id), 0) FROM practice_search`).Scan(&top); err != nil {
-		return nil, err
-	}
-	last := bucketOf(top)
-	b1, b2 := last-last/16, last-last/4 // first buckets of tiers 1 and 2
-	words := func(from, to int64) string {
-		var w []string
-		for b := to; b >= from; b-- {
-			w = append(w, "'"+bucketWord(b)+"'")
-		}
-		return strings.Join(w, " | ")
-	}
-	tiers := []searchTier{{words: words(b1, last+1)}}
-	if b2 < b1 {
-		tiers = append(tiers, searchTier{words: words(b2, b1-1)})
-	}
-	if b2 > 0 {
-		tiers = append(tiers, searchTier{below: firstDocOf(b2)})
-	}
-	return tiers, nil
-}
 
 // queryCandidates reads candidates: their score, or (counted) their length and phrase counts,
 // which it scores with BM25.

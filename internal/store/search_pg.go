@@ -1,0 +1,97 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/citypact/citypact/internal/search"
+)
+
+// PostgreSQL's side of the search indexes (the library's practice_search and the boards'
+// board_search): each document is search.Index of its text in a column index_text, with a GIN
+// index on to_tsvector('simple', index_text) that finds the documents holding every token;
+// strpos checks phrases on the column, and ranking counts them in it.
+
+// pgIndexText is a document's index_text: its tokens between single spaces, with a space before
+// the first and after the last, so that every phrase is a substring between spaces, read as the
+// column is (a concatenation in the query would copy every candidate's text); then the bucket
+// word of its block of documents. search.Index never writes a word of letters and digits like
+// "zb97", nor search.Parse reads one, so no query can match it.
+func pgIndexText(text string, bucket int64) string {
+	return " " + search.Index(text) + " " + bucketWord(bucket) + " "
+}
+
+func bucketWord(b int64) string { return "zb" + strconv.FormatInt(b, 10) }
+
+// searchTier is one tier of a PostgreSQL candidate query: the documents with one of words (a
+// tsquery of bucket words), or else those below a document id (0: all).
+type searchTier struct {
+	words string
+	below int64
+}
+
+// pgTiers returns the tiers of a candidate query on table, whose documents' buckets are their ids
+// shifted right by bits: the newest sixteenth of the buckets (and the next bucket, which a
+// document written meanwhile may open), the next three sixteenths, the rest. The matching
+// documents come from the GIN index as a bitmap, in no order, and each one's heap row must then
+// be read; asking for the newest tiers first lets a common word stop at the bound without
+// reading its older matches, while a rare one reads all three tiers at the cost of one read.
+func (db *DB) pgTiers(ctx context.Context, table string, bits int) ([]searchTier, error) {
+	var top int64
+	if err := db.rq.QueryRowContext(ctx, `SELECT COALESCE(MAX(doc_id), 0) FROM `+table).Scan(&top); err != nil {
+		return nil, err
+	}
+	last := top >> bits
+	b1, b2 := last-last/16, last-last/4 // first buckets of tiers 1 and 2
+	words := func(from, to int64) string {
+		var w []string
+		for b := to; b >= from; b-- {
+			w = append(w, "'"+bucketWord(b)+"'")
+		}
+		return strings.Join(w, " | ")
+	}
+	tiers := []searchTier{{words: words(b1, last+1)}}
+	if b2 < b1 {
+		tiers = append(tiers, searchTier{words: words(b2, b1-1)})
+	}
+	if b2 > 0 {
+		tiers = append(tiers, searchTier{below: b2 << bits})
+	}
+	return tiers, nil
+}
+
+// pgTierCTEs returns, for each tier, a materialised CTE m<i> of cols of the table's documents
+// (aliased s) that match and are in the tier, and the branch that reads it newest first; a
+// candidate query runs the branches as a UNION ALL under a LIMIT, which PostgreSQL runs in turn
+// and stops when the LIMIT is met.
+func pgTierCTEs(tiers []searchTier, table, cols, match string, arg func(any) int) (ctes, branches []string) {
+	for i, t := range tiers {
+		extra := "TRUE"
+		switch {
+		case t.words != "":
+			extra = fmt.Sprintf(`to_tsvector('simple', s.index_text) @@ to_tsquery('simple', $%d)`, arg(t.words))
+		case t.below > 0:
+			// Not indexable (+ 0), so that the planner cannot AND the GIN bitmap with a range
+			// of the primary key, which for three quarters of the ids costs more than the
+			// rows it saves: the words that reach this tier are the rarer ones.
+			extra = fmt.Sprintf(`s.doc_id + 0 < $%d`, arg(t.below))
+		}
+		ctes = append(ctes, fmt.Sprintf(`m%d AS MATERIALIZED (SELECT %s FROM %s s WHERE %s AND %s)`, i, cols, table, match, extra))
+		branches = append(branches, fmt.Sprintf(`(SELECT * FROM m%d ORDER BY doc_id DESC)`, i))
+	}
+	return ctes, branches
+}
+
+// pgPhraseCounts returns, for each phrase of q, the expression counting its occurrences in the
+// document s (" tok tok" in index_text), for BM25. octet_length reads a compressed text's
+// length from its header; replace decompresses it once.
+func pgPhraseCounts(q search.Query, arg func(any) int) []string {
+	var counts []string
+	for _, p := range q.Phrases {
+		n := arg(strings.TrimSuffix(phraseNeedle(p), " "))
+		counts = append(counts, fmt.Sprintf(`(octet_length(s.index_text) - octet_length(replace(s.index_text, $%[1]d, ''))) / octet_length($%[1]d)`, n))
+	}
+	return counts
+}
