@@ -5,6 +5,8 @@
 // first caller starts and Main stops. Where PostgreSQL is not installed, its tests skip, unless
 // CITYPACT_REQUIRE_POSTGRES=1 (set it in CI) makes that a failure. CITYPACT_TEST_PG_BIN names the only
 // directory to look in for initdb and pg_ctl; point it at a missing one to rehearse a bare machine.
+// CITYPACT_TEST_PG_OPTIONS adds settings to the throwaway cluster's command line (benchmarks give it
+// a deployment's memory, "-c shared_buffers=1GB", where the default is 128 MB).
 //
 // It is for tests only and must never be imported by non-test code.
 package dbtest
@@ -207,6 +209,9 @@ func (s *server) start() error {
 	if err == nil {
 		opts := fmt.Sprintf("-F -c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off "+
 			"-c synchronous_commit=off -c full_page_writes=off -c max_connections=200", port, s.dir)
+		if extra := os.Getenv("CITYPACT_TEST_PG_OPTIONS"); extra != "" {
+			opts += " " + extra // benchmarks set a deployment's memory: -c shared_buffers=1GB
+		}
 		err = run(append(slices.Clone(s.pgCtl), "start", "-w", "-t", "60", "-l", log, "-o", opts)...)
 	}
 	if err != nil {
