@@ -10,6 +10,7 @@
 package boardmail
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"sync"
@@ -34,6 +35,9 @@ type Store interface {
 	MailDue(ctx context.Context, f board.Frequency, end time.Time, after int64, limit int) ([]int64, error)
 	DigestItems(ctx context.Context, user int64, f board.Frequency, end time.Time) ([]board.DigestItem, error)
 	QueueDigest(ctx context.Context, d board.Digest, msgs []mail.Message) error
+	// QueueDigests is QueueDigest for several digests in one transaction, all or none:
+	// KindConflict when any is stale.
+	QueueDigests(ctx context.Context, ds []board.Digest, msgs [][]mail.Message) error
 	// MailRecipients returns the users of ids who can get mail (not disabled), by id.
 	MailRecipients(ctx context.Context, ids []int64) (map[int64]Recipient, error)
 }
@@ -153,13 +157,14 @@ func (j *Job) Tick(ctx context.Context) {
 
 // Mail queues the mail of frequency f for notifications created before end: for FreqImmediately
 // one message per item, for FreqDaily and FreqWeekly one digest per user of the period ending at
-// end. It works through the users in batches of Options.Batch, Options.Workers at a time, and
-// returns how many messages it queued. A user whose digest another instance queued first is
-// skipped; another user's failure does not stop the others, and is returned at the end.
+// end. It works through the users in batches of Options.Batch: Options.Workers read and build
+// their digests at once, then the batch is queued in a few transactions (QueueDigests), so that
+// a run costs a commit per queueChunk users rather than one per user. It returns how many
+// messages it queued. A user whose digest another instance queued first is skipped; one user's
+// failure does not stop the others, and is returned at the end.
 func (j *Job) Mail(ctx context.Context, f board.Frequency, end time.Time) (queued int, err error) {
 	defer citypact.Wrap(&err, "boardmail.Mail(%s)", f)
 	var after int64
-	var mu sync.Mutex
 	var firstErr error
 	for ctx.Err() == nil {
 		users, err := j.store.MailDue(ctx, f, end, after, j.opt.Batch)
@@ -174,27 +179,17 @@ func (j *Job) Mail(ctx context.Context, f board.Frequency, end time.Time) (queue
 		if err != nil {
 			return queued, err
 		}
-		next := make(chan int64)
-		var wg sync.WaitGroup
-		for range min(j.opt.Workers, len(users)) {
-			wg.Go(func() {
-				for u := range next {
-					n, err := j.mailUser(ctx, f, end, u, rcpts[u])
-					mu.Lock()
-					queued += n
-					if err != nil && firstErr == nil {
-						firstErr = err
-					}
-					mu.Unlock()
-				}
-			})
+		built := j.build(ctx, f, end, users, rcpts)
+		for len(built) > 0 {
+			chunk := built[:min(len(built), queueChunk)]
+			built = built[len(chunk):]
+			n, err := j.queue(ctx, chunk)
+			queued += n
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
 		}
-		for _, u := range users {
-			next <- u
-		}
-		close(next)
-		wg.Wait()
-		if n := queued; n > 0 && j.opt.Kick != nil {
+		if queued > 0 && j.opt.Kick != nil {
 			j.opt.Kick.Kick()
 		}
 		if len(users) < j.opt.Batch {
@@ -204,11 +199,49 @@ func (j *Job) Mail(ctx context.Context, f board.Frequency, end time.Time) (queue
 	return queued, firstErr
 }
 
-// mailUser builds and queues one user's mail.
-func (j *Job) mailUser(ctx context.Context, f board.Frequency, end time.Time, user int64, r Recipient) (int, error) {
+// queueChunk is how many users' mail one transaction queues: enough that commits stop
+// dominating, few enough that a conflict with another instance costs little to redo.
+const queueChunk = 50
+
+// built is one user's digest and its messages, not yet queued, or what kept it from being built.
+type built struct {
+	d    board.Digest
+	msgs []mail.Message
+	err  error
+}
+
+// build reads and builds the digests of users, Options.Workers at a time; users with nothing to
+// mark are left out.
+func (j *Job) build(ctx context.Context, f board.Frequency, end time.Time, users []int64, rcpts map[int64]Recipient) []built {
+	out := make([]built, len(users))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(j.opt.Workers, len(users)) {
+		wg.Go(func() {
+			for i := range next {
+				out[i] = j.buildUser(ctx, f, end, users[i], rcpts[users[i]])
+			}
+		})
+	}
+	for i := range users {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	keep := out[:0]
+	for _, b := range out {
+		if b.err != nil || len(b.d.Marked) > 0 {
+			keep = append(keep, b)
+		}
+	}
+	return keep
+}
+
+// buildUser builds one user's mail.
+func (j *Job) buildUser(ctx context.Context, f board.Frequency, end time.Time, user int64, r Recipient) built {
 	items, err := j.store.DigestItems(ctx, user, f, end)
 	if err != nil {
-		return 0, err
+		return built{err: err}
 	}
 	p, ok := board.DigestPeriod(f, end)
 	if !ok {
@@ -224,17 +257,46 @@ func (j *Job) mailUser(ctx context.Context, f board.Frequency, end time.Time, us
 		}
 		msgs = valid(msgs)
 	}
-	if d.Empty() && len(d.Marked) == 0 {
-		return 0, nil
+	return built{d: d, msgs: msgs}
+}
+
+// queue queues built mail in one transaction, or one user at a time when another instance
+// queued some of it first (the batch is then refused whole), skipping those.
+func (j *Job) queue(ctx context.Context, bs []built) (int, error) {
+	var firstErr error
+	ds := make([]board.Digest, 0, len(bs))
+	msgs := make([][]mail.Message, 0, len(bs))
+	n := 0
+	for _, b := range bs {
+		if b.err != nil {
+			firstErr = cmp.Or(firstErr, b.err)
+			continue
+		}
+		ds, msgs = append(ds, b.d), append(msgs, b.msgs)
+		n += len(b.msgs)
 	}
-	err = j.store.QueueDigest(ctx, d, msgs)
-	if citypact.KindOf(err) == citypact.KindConflict {
-		return 0, nil // another instance queued it
+	if len(ds) == 0 {
+		return 0, firstErr
 	}
-	if err != nil {
-		return 0, err
+	err := j.store.QueueDigests(ctx, ds, msgs)
+	if err == nil {
+		return n, firstErr
 	}
-	return len(msgs), nil
+	if citypact.KindOf(err) != citypact.KindConflict {
+		return 0, cmp.Or(firstErr, err)
+	}
+	n = 0
+	for i, d := range ds {
+		err := j.store.QueueDigest(ctx, d, msgs[i])
+		switch {
+		case err == nil:
+			n += len(msgs[i])
+		case citypact.KindOf(err) == citypact.KindConflict: // another instance queued it
+		default:
+			firstErr = cmp.Or(firstErr, err)
+		}
+	}
+	return n, firstErr
 }
 
 // valid keeps the messages that can be sent: an address stored before addresses were checked

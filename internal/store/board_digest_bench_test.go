@@ -93,6 +93,10 @@ func BenchmarkDailyDigests(b *testing.B) {
 						}
 					}
 				})
+				var ru0 syscall.Rusage
+				if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru0); err != nil {
+					b.Fatal(err)
+				}
 				start := time.Now()
 				n, err := job.Mail(context.Background(), board.FreqDaily, end)
 				took := time.Since(start)
@@ -108,11 +112,13 @@ func BenchmarkDailyDigests(b *testing.B) {
 				if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 					b.Fatal(err)
 				}
+				cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano() - ru0.Utime.Nano() - ru0.Stime.Nano())
 				b.ReportMetric(took.Seconds(), "s/run")
+				b.ReportMetric(cpu.Seconds(), "cpu-s/run")
 				b.ReportMetric(float64(n), "digests")
 				b.ReportMetric(float64(peak)/(1<<20), "MB-heap-peak")
 				b.ReportMetric(float64(ru.Maxrss)/1024, "MB-maxrss")
-				b.Logf("%s: %d digests in %v; Go heap in use peaked at %.0f MB; process max RSS %.0f MB", engine, n, took.Round(time.Millisecond),
+				b.Logf("%s: %d digests in %v (this process's CPU: %v); Go heap in use peaked at %.0f MB; process max RSS %.0f MB", engine, n, took.Round(time.Millisecond), cpu.Round(time.Millisecond),
 					float64(peak)/(1<<20), float64(ru.Maxrss)/1024)
 				// Another run needs the period's notifications undigested again.
 				b.StopTimer()

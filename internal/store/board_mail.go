@@ -12,6 +12,7 @@ import (
 	"github.com/citypact/citypact/internal/board"
 	"github.com/citypact/citypact/internal/boardmail"
 	"github.com/citypact/citypact/internal/i18n"
+	"github.com/citypact/citypact/internal/mail"
 )
 
 var (
@@ -151,4 +152,46 @@ func (bs *BoardStore) ThreadTitles(ctx context.Context, ids []int64) (_ map[int6
 		out[id] = title
 	}
 	return out, rows.Err()
+}
+
+// QueueDigests is QueueDigest for several users' digests at once, in one transaction: the job
+// queues a batch of users with one commit (one fsync) rather than one per user, which was most
+// of a whole hub's digest run. When any digest is stale (another instance got there first) it
+// changes nothing and returns KindConflict, and the job falls back to QueueDigest one by one.
+func (bs *BoardStore) QueueDigests(ctx context.Context, ds []board.Digest, msgs [][]mail.Message) (err error) {
+	db := bs.db
+	defer citypact.Wrap(&err, "store.QueueDigests(%d)", len(ds))
+	if len(ds) != len(msgs) {
+		return fmt.Errorf("%d digests with %d message lists", len(ds), len(msgs))
+	}
+	for _, m := range msgs {
+		if err := validateMail(m); err != nil {
+			return err
+		}
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		now := db.Now()
+		for i, d := range ds {
+			ids := anys(d.Marked)
+			for len(ids) > 0 {
+				chunk := ids[:min(len(ids), namesChunk)]
+				ids = ids[len(chunk):]
+				res, err := tx.ExecContext(ctx, `UPDATE board_notifications SET digested_at = $1
+					WHERE user_id = $2 AND digested_at IS NULL AND id IN (`+placeholders(3, len(chunk))+`)`,
+					append([]any{now, d.UserID}, chunk...)...)
+				if err != nil {
+					return err
+				}
+				if n, err := res.RowsAffected(); err != nil || n != int64(len(chunk)) {
+					return cmpErr(err, citypact.Conflict("board.digest_stale"))
+				}
+			}
+			if !d.Empty() {
+				if err := db.enqueueMail(ctx, tx, msgs[i]...); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }

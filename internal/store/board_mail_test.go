@@ -3,13 +3,17 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"slices"
 	"testing"
+	"time"
 
 	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/account"
 	"github.com/citypact/citypact/internal/audit"
 	"github.com/citypact/citypact/internal/board"
 	"github.com/citypact/citypact/internal/dbtest"
 	"github.com/citypact/citypact/internal/i18n"
+	"github.com/citypact/citypact/internal/mail"
 )
 
 func TestBoardMailMethods(t *testing.T) {
@@ -84,6 +88,44 @@ func TestBoardMailMethods(t *testing.T) {
 		entries, err := f.db.AuditLog(ctxAs(admin), audit.Filter{Action: "board.unsubscribe_link", Page: citypact.Page{Limit: 10}})
 		if err != nil || len(entries) != 2 || entries[0].ActorUserID != f.taipeiMember.ID {
 			t.Errorf("audit = %+v, %v", entries, err)
+		}
+
+		// QueueDigests: several users' digests in one transaction, all or none.
+		if err := bs.SetFrequency(as(f.taipeiMember), board.FreqDaily); err != nil {
+			t.Fatal(err)
+		}
+		th := board.Thread{BoardID: f.public.ID, Title: "Tents", Body: "Who lends tents?", Lang: "en",
+			ToUsers: []int64{f.taipeiMember.ID, f.seoulEd.ID}}
+		if err := bs.CreateThread(as(f.seoulMember), &th); err != nil {
+			t.Fatal(err)
+		}
+		end := f.now.Add(time.Hour)
+		p, _ := board.DigestPeriod(board.FreqDaily, end)
+		var ds []board.Digest
+		var msgs [][]mail.Message
+		for _, u := range []account.User{f.taipeiMember, f.seoulEd} {
+			items, err := bs.DigestItems(ctx, u.ID, board.FreqDaily, end)
+			if err != nil || len(items) != 1 {
+				t.Fatalf("DigestItems(%s) = %+v, %v", u.Email, items, err)
+			}
+			ds = append(ds, board.BuildDigest(u.ID, board.FreqDaily, p, items))
+			msgs = append(msgs, []mail.Message{{To: u.Email, Subject: "Digest", Text: "Tents"}})
+		}
+		if err := bs.QueueDigest(ctx, ds[1], msgs[1]); err != nil {
+			t.Fatal(err)
+		}
+		wantKind(t, "a batch with a stale digest", bs.QueueDigests(ctx, ds, msgs), citypact.KindConflict, "board.digest_stale")
+		if due, _ := bs.MailDue(ctx, board.FreqDaily, end, 0, 10); !slices.Equal(due, []int64{f.taipeiMember.ID}) {
+			t.Errorf("after a refused batch, MailDue = %v; want the first user still due", due)
+		}
+		if err := bs.QueueDigests(ctx, ds[:1], msgs[:1]); err != nil {
+			t.Fatal(err)
+		}
+		if due, _ := bs.MailDue(ctx, board.FreqDaily, end, 0, 10); len(due) != 0 {
+			t.Errorf("after the batch, MailDue = %v", due)
+		}
+		if c, err := f.db.MailCounts(ctx); err != nil || c.Queued != 2 {
+			t.Errorf("outbox = %+v, %v; want 2 queued", c, err)
 		}
 	})
 }
