@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/citypact/citypact/internal/account"
 	"github.com/citypact/citypact/internal/audit"
 	"github.com/citypact/citypact/internal/board"
+	"github.com/citypact/citypact/internal/boardmail"
 	"github.com/citypact/citypact/internal/dbtest"
 	"github.com/citypact/citypact/internal/i18n"
 	"github.com/citypact/citypact/internal/mail"
@@ -126,6 +128,52 @@ func TestBoardMailMethods(t *testing.T) {
 		}
 		if c, err := f.db.MailCounts(ctx); err != nil || c.Queued != 2 {
 			t.Errorf("outbox = %+v, %v; want 2 queued", c, err)
+		}
+	})
+}
+
+// TestBoardMailTwoInstances: two instances' jobs run the same digests at once; each user gets
+// exactly one digest, and the immediate mail is not sent twice either.
+func TestBoardMailTwoInstances(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		f := newForum(t, dsn)
+		bs, ctx := f.bs, context.Background()
+		readers := []account.User{f.taipeiMember, f.taipeiEd, f.tokyoEd, f.seoulEd, f.berlinMember}
+		for _, u := range readers {
+			mustSubscribe(t, bs, as(u), board.Subscription{Kind: board.FollowBoard, TargetID: f.public.ID})
+		}
+		if err := bs.SetFrequency(as(f.berlinMember), board.FreqImmediately); err != nil {
+			t.Fatal(err)
+		}
+		for _, title := range []string{"Tents", "Masks", "Gowns"} {
+			f.mustThread(t, as(f.seoulMember), f.public, title)
+		}
+		key, err := f.db.MailKey(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		end := f.now.Add(time.Hour)
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		total := 0
+		for range 2 {
+			job := boardmail.NewJob(bs, boardmail.NewLinks("https://hub.example", key), boardmail.Options{Batch: 2, Workers: 2})
+			wg.Go(func() {
+				for _, fr := range []board.Frequency{board.FreqDaily, board.FreqImmediately} {
+					n, err := job.Mail(ctx, fr, end)
+					if err != nil {
+						t.Errorf("Mail(%s): %v", fr, err)
+					}
+					mu.Lock()
+					total += n
+					mu.Unlock()
+				}
+			})
+		}
+		wg.Wait()
+		// Four daily digests of three items, and three messages for the one who wants them now.
+		if c, err := f.db.MailCounts(ctx); err != nil || c.Queued != 7 || total != 7 {
+			t.Errorf("outbox = %+v (%v), jobs counted %d; want 7 messages", c, err, total)
 		}
 	})
 }
