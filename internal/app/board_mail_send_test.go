@@ -177,11 +177,12 @@ func TestBoardMailToSMTP(t *testing.T) {
 		u, _ := url.Parse(unsubMember)
 		token := u.Query().Get("token")
 		sig := token[strings.LastIndex(token, ".")+1:]
+		mid := len(token) - 10 // a character of the MAC that carries only data bits
 		flip := "A"
-		if strings.HasSuffix(token, "A") {
+		if token[mid] == 'A' {
 			flip = "B"
 		}
-		for _, forged := range []string{strconv.FormatInt(h.Other.ID, 10) + ".0." + sig, token[:len(token)-1] + flip, "", "1.0"} {
+		for _, forged := range []string{strconv.FormatInt(h.Other.ID, 10) + ".0." + sig, token[:mid] + flip + token[mid+1:], "", "1.0"} {
 			res := oneClick(t, h, mailBase+boardmail.UnsubscribePath+"?token="+url.QueryEscape(forged))
 			if res.StatusCode != http.StatusNotFound {
 				t.Errorf("forged token %q: status %d, want 404", forged, res.StatusCode)

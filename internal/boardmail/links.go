@@ -74,7 +74,9 @@ func (l *Links) Check(token string) (Target, error) {
 	}
 	u, err1 := strconv.ParseInt(user, 10, 64)
 	s, err2 := strconv.ParseInt(sub, 10, 64)
-	got, err3 := base64.RawURLEncoding.DecodeString(sig)
+	// Strict: the last character of an unpadded encoding carries unused bits, which lenient
+	// decoding ignores, so that several strings would verify as one token.
+	got, err3 := base64.RawURLEncoding.Strict().DecodeString(sig)
 	if err1 != nil || err2 != nil || err3 != nil || u <= 0 || s < 0 {
 		return Target{}, bad
 	}

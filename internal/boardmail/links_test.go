@@ -20,7 +20,15 @@ func TestLinksTokens(t *testing.T) {
 	good := l.Token(Target{User: 7})
 	sig := good[strings.LastIndex(good, ".")+1:]
 	other := NewLinks("https://hub.example", []byte("another key of thirty-two bytes!"))
+	// The last of 43 characters holds 4 bits of the MAC and 2 unused ones: a token whose unused
+	// bits are set is another spelling, and refused.
+	last := strings.IndexByte("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", good[len(good)-1])
+	respelt := good[:len(good)-1] + string("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[last|1])
+	if respelt == good {
+		respelt = good[:len(good)-1] + string("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[last|2])
+	}
 	for name, bad := range map[string]string{
+		"unused bits set":   respelt,
 		"empty":             "",
 		"no signature":      "7.0",
 		"another user":      "8.0." + sig,
