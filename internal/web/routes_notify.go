@@ -8,11 +8,12 @@ import (
 // notificationRoutes are a reader's notifications, subscriptions and e-mail settings.
 func (s *Server) notificationRoutes() []httpx.Route {
 	return []httpx.Route{
-		// One's own notifications and settings; the store acts for the signed-in reader only.
-		route(get, "/notifications", M, s.notificationsList),
+		// One's own notifications and settings; the store acts for the signed-in reader only. The
+		// paths are boardmail's, which links them from every mail.
+		route(get, boardmail.NotificationsPath, M, s.notificationsList),
 		route(post, "/notifications/read", M, s.notificationsRead),
-		route(get, "/account/notifications", M, s.notifySettings),
-		route(post, "/account/notifications", M, s.notifyFrequency),
+		route(get, boardmail.SettingsPath, M, s.notifySettings),
+		route(post, boardmail.SettingsPath, M, s.notifyFrequency),
 		route(post, "/account/notifications/subscriptions/{id}/delete", M, s.unfollow),
 		// The one-click unsubscribe link of board mail: no sign-in, the signed token is the
 		// authority. Its POST is exempt from cross-origin protection (app.handler), because a
