@@ -16,6 +16,7 @@ import (
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/account"
 	"github.com/citypact/citypact/internal/api"
+	"github.com/citypact/citypact/internal/boardmail"
 	"github.com/citypact/citypact/internal/config"
 	"github.com/citypact/citypact/internal/demo"
 	"github.com/citypact/citypact/internal/httpx"
@@ -34,8 +35,10 @@ type App struct {
 	DB       *store.DB
 	Accounts *account.Service
 	Handler  http.Handler
-	// Mail sends the outbox; Serve runs it, tests that serve the Handler themselves run RunMail.
-	Mail *mail.Worker
+	// Mail sends the outbox; BoardMail turns board notifications into outbox mail. Serve runs
+	// both; tests that serve the Handler themselves run RunMail.
+	Mail      *mail.Worker
+	BoardMail *boardmail.Job
 
 	web      *web.Server
 	api      *api.Server
@@ -53,6 +56,9 @@ type Options struct {
 	Hasher *password.Hasher
 	// Mail tunes the mail worker (tests poll often); its Logger and Now default to the app's.
 	Mail mail.WorkerOptions
+	// BoardMail tunes the board mail job; its Logger, Now and Kick default to the app's, and
+	// its Poll to Mail.Poll when that is set (tests poll often).
+	BoardMail boardmail.Options
 }
 
 // NewHasher returns the production password hasher: argon2id with OWASP's parameters, at most
@@ -97,7 +103,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 		db.Close()
 		return nil, err
 	}
-	a.Accounts = account.NewService(db, hasher, policy, now).WithBaseURL(publicURL(cfg, log))
+	base := publicURL(cfg, log)
+	a.Accounts = account.NewService(db, hasher, policy, now).WithBaseURL(base)
+	links, err := boardMailLinks(ctx, db, base)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	a.BoardMail = newBoardMailJob(db, links, a.Mail, log, now, opt)
 	assets, err := web.LoadAssets()
 	if err != nil {
 		db.Close()
@@ -113,7 +126,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	// processors keeps every core busy while a request waits on I/O.
 	limiter := httpx.NewLimiter(2 * runtime.GOMAXPROCS(0))
 	a.web = web.New(web.Deps{Accounts: a.Accounts, Directory: db, Cases: db, Practices: db, Boards: db.BoardStore(), Settings: db, Audit: db, Assets: assets, Log: log,
-		SecureCookies: cfg.TLS(), BehindProxy: cfg.BehindProxy, Demo: isDemo, Versions: db, Limiter: limiter, Mail: a.Mail})
+		SecureCookies: cfg.TLS(), BehindProxy: cfg.BehindProxy, Demo: isDemo, Versions: db, Limiter: limiter, Mail: a.Mail,
+		Titles: db.BoardStore(), Unsubscribe: &boardmail.Unsubscriber{Links: links, Store: db.BoardStore()}})
 	a.api = api.New(api.Deps{Accounts: a.Accounts, Directory: db, Audit: db, Cases: db, Practices: db, Boards: db.BoardStore(), BaseURL: cfg.BaseURL, Version: db.DataVersion, Limiter: limiter, Log: log})
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Handler = a.handler()
@@ -152,6 +166,11 @@ func (a *App) handler() http.Handler {
 	if a.Config.BaseURL != "" {
 		_ = cop.AddTrustedOrigin(a.Config.BaseURL)
 	}
+	// The one exception: a mail client's one-click unsubscribe (RFC 8058) is a POST from
+	// elsewhere by design, and some clients send it from the reader's browser. It needs no
+	// cookie and changes nothing without the HMAC-signed token in its URL, which only the
+	// mail's recipient has, so a cross-site request can do no more than the link itself.
+	cop.AddInsecureBypassPattern("POST " + boardmail.UnsubscribePath)
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpx.PlainError(w, http.StatusForbidden, "Cross-origin request refused.")
 	}))

@@ -69,13 +69,12 @@ func (bs *BoardStore) DigestItems(ctx context.Context, user int64, f board.Frequ
 	a := citypact.Actor{UserID: user, OrgID: org.Int64, Role: r}
 	var args argList
 	u, delivery, before := args.add(user), args.add(string(board.DeliveryFor(f))), args.add(end.UTC())
-	// The user's notifications are read once, through their index; the posts that wait are
-	// gathered first, so that a read or digested notification about one of them is found by a
-	// lookup rather than by reading the user's notifications again for each row.
+	// The posts with something due first, then every notification about them (BuildDigest skips
+	// posts already read or digested): probing the user's history once per row, which only grows,
+	// cost a third more of a hub's digest run on SQLite.
 	where := fmt.Sprintf(`n.user_id = $%[1]d AND n.delivery = $%[2]d AND n.created_at < $%[3]d
-		AND (n.read_at IS NULL AND n.digested_at IS NULL OR (n.thread_id, n.post_id) IN (
-			SELECT f.thread_id, f.post_id FROM board_notifications f
-			WHERE f.user_id = $%[1]d AND f.delivery = $%[2]d AND f.created_at < $%[3]d AND f.read_at IS NULL AND f.digested_at IS NULL))
+		AND (n.thread_id, n.post_id) IN (SELECT f.thread_id, f.post_id FROM board_notifications f
+			WHERE f.user_id = $%[1]d AND f.delivery = $%[2]d AND f.created_at < $%[3]d AND f.read_at IS NULL AND f.digested_at IS NULL)
 		AND (p.id IS NULL OR NOT p.hidden OR p.author_id = $%[1]d OR %[4]s)`, u, delivery, before, db.moderated(a, "b", args.add))
 	where += " AND " + db.threadVisible(a, args.add)
 	userLang := args.add(lang)

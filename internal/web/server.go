@@ -19,6 +19,7 @@ import (
 	"github.com/citypact/citypact/internal/account"
 	"github.com/citypact/citypact/internal/audit"
 	"github.com/citypact/citypact/internal/board"
+	"github.com/citypact/citypact/internal/boardmail"
 	"github.com/citypact/citypact/internal/cases"
 	"github.com/citypact/citypact/internal/directory"
 	"github.com/citypact/citypact/internal/httpx"
@@ -46,6 +47,10 @@ type Deps struct {
 	Limiter *httpx.Limiter
 	// Mail is the mail worker, kicked after a change queued mail (nil: mail waits for its poll).
 	Mail Mailer
+	// Titles names threads in the notification lists; Unsubscribe honours the links of board
+	// mail (nil: every link is not found).
+	Titles      ThreadTitles
+	Unsubscribe *boardmail.Unsubscriber
 }
 
 // Mailer is the mail worker as handlers see it. Mail is queued in the transaction of the change
@@ -209,7 +214,7 @@ func (s *Server) base(r *http.Request, title, nav string) view.Base {
 		Title:  st.tr.T(title),
 		Path:   r.URL.RequestURI(),
 		Nav:    nav,
-		Viewer: view.Viewer{SignedIn: st.actor.SignedIn(), Name: st.user.Name, Role: st.actor.Role},
+		Viewer: view.Viewer{SignedIn: st.actor.SignedIn(), Name: st.user.Name, Role: st.actor.Role, Unread: s.unreadCount(r)},
 		Assets: s.Assets.View(),
 		Demo:   s.Demo,
 	}

@@ -23,6 +23,7 @@ type Viewer struct {
 	SignedIn bool
 	Name     string
 	Role     citypact.Role
+	Unread   int // unread notifications, shown in the header (signed-in readers only)
 }
 
 // Base is what every page's view embeds.
