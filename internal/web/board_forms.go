@@ -11,8 +11,12 @@ import (
 	"github.com/citypact/citypact/internal/web/view"
 )
 
-// threadFields are the new-thread form's fields, kept as typed when the form comes back.
+// threadFields are the new-thread form's fields, kept as typed when the form comes back; a
+// supply board's form has supplyFields too.
 var threadFields = []string{"title", "body", "lang", "tags", "to_orgs"}
+
+var supplyFields = []string{"product", "specification", "supplier", "unit_price", "currency", "quantity", "unit",
+	"certifications", "valid_until"}
 
 // postFields are the answer form's fields.
 var postFields = []string{"body", "lang"}
@@ -35,18 +39,44 @@ func (s *Server) threadOf(r *http.Request) (board.Thread, error) {
 	return s.Boards.Thread(r.Context(), id)
 }
 
-// newThreadOpen refuses a form on a board that takes no new threads through it: closed boards,
-// and supply boards, whose structured fields this form does not have yet.
+// newThreadOpen refuses the form on a board that takes no new threads: archived or locked.
 func newThreadOpen(b board.Board) error {
 	switch {
 	case b.Archived:
 		return citypact.Conflict("board.archived")
 	case b.Locked:
 		return citypact.Conflict("board.locked")
-	case b.Kind == board.KindSupply:
-		return citypact.Conflict("boards.form.supply_later")
 	}
 	return nil
+}
+
+// currencyOptions are the ISO 4217 codes a supply post may price in.
+func currencyOptions() []view.Option {
+	cs := board.Currencies()
+	out := make([]view.Option, len(cs))
+	for i, c := range cs {
+		out[i] = view.Option{Value: c, Label: c}
+	}
+	return out
+}
+
+// readSupply reads a supply board's structured fields; what cannot be read (a price such as
+// "12,50", a date that is no date) is a field error, and the domain checks the rest.
+func readSupply(r *http.Request, fe *formErrors) *board.SupplyInfo {
+	si := &board.SupplyInfo{Product: r.PostFormValue("product"),
+		Specification: strings.ReplaceAll(r.PostFormValue("specification"), "\r\n", "\n"),
+		Supplier:      r.PostFormValue("supplier"), Currency: strings.TrimSpace(r.PostFormValue("currency")),
+		Unit: r.PostFormValue("unit"), Certifications: splitTags(r.PostFormValue("certifications"))}
+	if v := strings.TrimSpace(r.PostFormValue("unit_price")); v != "" {
+		p, err := board.ParsePrice("unit_price", v)
+		if err != nil {
+			*fe = append(*fe, citypact.FieldsOf(err)...)
+		}
+		si.UnitPrice = p
+	}
+	si.Quantity = fe.integer(r, "quantity")
+	si.ValidUntil = fe.date(r, "valid_until")
+	return si
 }
 
 // threadFormPage renders the form to start a thread on b.
@@ -61,7 +91,10 @@ func (s *Server) threadFormPage(w http.ResponseWriter, r *http.Request, status i
 		title = "boards.form.new_question"
 	}
 	pg := view.ThreadFormPage{Base: s.base(r, title, "boards"), Board: s.boardRef(r, n, b), Form: f,
-		Heading: st.tr.T(title), Langs: langOptions(st.tr.Lang())}
+		Heading: st.tr.T(title), Langs: langOptions(st.tr.Lang()), Supply: b.Kind == board.KindSupply}
+	if pg.Supply {
+		pg.Currencies = currencyOptions()
+	}
 	pg.HasErrors = f.Failed()
 	return s.render(w, r, status, view.ThreadForm(pg))
 }
@@ -112,13 +145,20 @@ func (s *Server) threadCreate(w http.ResponseWriter, r *http.Request) error {
 			t.ToOrgs = append(t.ToOrgs, o.ID)
 		}
 	}
+	if b.Kind == board.KindSupply {
+		t.Supply = readSupply(r, &fe)
+	}
 	check := t
+	if t.Supply != nil {
+		si := *t.Supply
+		check.Supply = &si
+	}
 	err = invalidOrNil(merge(fe, check.Validate(b), nil))
 	if err == nil {
 		err = s.Boards.CreateThread(ctx, &t)
 	}
 	if err = rateLimited(w, err); citypact.KindOf(err) == citypact.KindInvalid {
-		f := view.Form{Values: formValues(r, threadFields...), Errors: citypact.FieldsOf(err)}
+		f := view.Form{Values: formValues(r, append(threadFields, supplyFields...)...), Errors: citypact.FieldsOf(err)}
 		return s.threadFormPage(w, r, http.StatusUnprocessableEntity, b, f)
 	} else if err != nil {
 		return err
