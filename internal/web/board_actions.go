@@ -76,9 +76,9 @@ func (s *Server) sameMark(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Boards.MarkSame(r.Context(), t.ID, on); err != nil {
 		return err
 	}
-	flash := "boards.flash.same_off"
+	flash := "flash.board.same_off"
 	if on {
-		flash = "boards.flash.same_on"
+		flash = "flash.board.same_on"
 	}
 	return s.redirect(w, r, view.ThreadHref(t.ID), flash)
 }
@@ -98,7 +98,7 @@ func (s *Server) follow(w http.ResponseWriter, r *http.Request, sub board.Subscr
 		if err := s.Boards.Subscribe(ctx, &sub); err != nil {
 			return err
 		}
-		return s.redirect(w, r, back, "boards.flash.followed")
+		return s.redirect(w, r, back, "flash.board.followed")
 	}
 	if err := sub.Validate(); err != nil {
 		return err
@@ -112,7 +112,7 @@ func (s *Server) follow(w http.ResponseWriter, r *http.Request, sub board.Subscr
 			return err
 		}
 	}
-	return s.redirect(w, r, back, "boards.flash.unfollowed")
+	return s.redirect(w, r, back, "flash.board.unfollowed")
 }
 
 // boardFollow serves POST /boards/{slug}/follow: new threads on the board.
@@ -205,5 +205,5 @@ func (s *Server) reportCreate(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
-	return s.redirect(w, r, tg.Href(), "boards.flash.reported")
+	return s.redirect(w, r, tg.Href(), "flash.board.reported")
 }

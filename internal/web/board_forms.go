@@ -163,7 +163,7 @@ func (s *Server) threadCreate(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
-	return s.redirect(w, r, view.ThreadHref(t.ID), "boards.flash.thread_created")
+	return s.redirect(w, r, view.ThreadHref(t.ID), "flash.board.thread_created")
 }
 
 // postCreate serves POST /threads/{id}/posts: an answer on a question board, a comment on the
@@ -198,7 +198,7 @@ func (s *Server) postCreate(w http.ResponseWriter, r *http.Request) error {
 	} else if err != nil {
 		return err
 	}
-	return s.redirect(w, r, view.ThreadHref(t.ID)+"#post-"+strconv.FormatInt(p.ID, 10), "boards.flash.posted")
+	return s.redirect(w, r, view.ThreadHref(t.ID)+"#post-"+strconv.FormatInt(p.ID, 10), "flash.board.posted")
 }
 
 // acceptAnswer serves POST /threads/{id}/accept (post=ID, 0 to withdraw): the asker accepts an
@@ -218,7 +218,7 @@ func (s *Server) acceptAnswer(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Boards.Accept(r.Context(), t.ID, pid); err != nil {
 		return err
 	}
-	return s.redirect(w, r, view.ThreadHref(t.ID), "boards.flash.accepted")
+	return s.redirect(w, r, view.ThreadHref(t.ID), "flash.board.accepted")
 }
 
 // rateLimited sets Retry-After when err is the store's rate limit, and returns err.

@@ -119,7 +119,7 @@ func (s *Server) moderate(w http.ResponseWriter, r *http.Request) error {
 	if m.PostID != 0 {
 		to += "#post-" + strconv.FormatInt(m.PostID, 10)
 	}
-	return s.redirect(w, r, to, "boards.flash.moderated."+string(m.Action))
+	return s.redirect(w, r, to, "flash.board.moderated."+string(m.Action))
 }
 
 // reportsList serves GET /boards/reports: the open reports on boards the reader moderates,
@@ -199,5 +199,5 @@ func (s *Server) reportResolve(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Boards.ResolveReport(r.Context(), id); err != nil {
 		return err
 	}
-	return s.redirect(w, r, "/boards/reports", "boards.flash.resolved")
+	return s.redirect(w, r, "/boards/reports", "flash.board.resolved")
 }

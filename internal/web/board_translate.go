@@ -89,5 +89,5 @@ func (s *Server) translateSave(w http.ResponseWriter, r *http.Request) error {
 	if tg.PostID != 0 {
 		to += "#post-" + strconv.FormatInt(tg.PostID, 10)
 	}
-	return s.redirect(w, r, to, "boards.flash.translated")
+	return s.redirect(w, r, to, "flash.board.translated")
 }
