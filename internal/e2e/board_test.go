@@ -158,3 +158,49 @@ func TestBrowserBoardQuestionAnswered(t *testing.T) {
 		b.checkAxe("a question with an accepted answer")
 	})
 }
+
+// boardPages seeds the boards of boardHub with a question Taipei answered, a supply offer and a
+// report, and returns the board pages the accessibility test visits: for everyone, and for an
+// admin (who moderates every board).
+func boardPages(t *testing.T, hub *apptest.Hub) (public, admin []string) {
+	t.Helper()
+	boardHub(t, hub)
+	bs := hub.App.DB.BoardStore()
+	as := func(acc apptest.Account) context.Context {
+		return citypact.WithActor(context.Background(), citypact.Actor{UserID: acc.ID, Name: acc.Email, Role: acc.Role, OrgID: acc.OrgID})
+	}
+	ask, err := bs.BoardBySlug(as(hub.Editor), "ask-the-network")
+	if err != nil {
+		t.Fatal(err)
+	}
+	masks, err := bs.BoardBySlug(as(hub.Editor), "masks")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := board.Thread{BoardID: ask.ID, Title: "How do you run drive-through testing?", Lang: "en", Body: "We plan **four booths**.",
+		Tags: []string{"testing"}, ToOrgs: []int64{hub.Taipei.ID}}
+	if err := bs.CreateThread(as(hub.Editor), &q); err != nil {
+		t.Fatal(err)
+	}
+	a := board.Post{ThreadID: q.ID, Kind: board.PostAnswer, Lang: "en", Body: "We use lanes of ten cars."}
+	if err := bs.CreatePost(as(hub.Other), &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := bs.Accept(as(hub.Editor), q.ID, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	offer := board.Thread{BoardID: masks.ID, Title: "KF94 masks available", Lang: "en", Body: "Boxes ready to ship.",
+		Supply: &board.SupplyInfo{Product: "KF94 mask", Supplier: "Seoul Medical", UnitPrice: 125_000, Currency: "KRW",
+			Quantity: 400, Unit: "box of 50", Certifications: []string{"KF94"}}}
+	if err := bs.CreateThread(as(hub.Editor), &offer); err != nil {
+		t.Fatal(err)
+	}
+	if err := bs.Report(as(hub.Member), &board.Report{ThreadID: q.ID, PostID: a.ID, Reason: board.ReasonMisleading, Note: "Check the number."}); err != nil {
+		t.Fatal(err)
+	}
+	qp, op := fmt.Sprintf("/threads/%d", q.ID), fmt.Sprintf("/threads/%d", offer.ID)
+	public = []string{"/boards", "/boards/ask-the-network", qp, op}
+	admin = []string{"/boards", "/boards/ask-the-network?lang=en", qp, op, "/boards/masks/new", qp + "/report", fmt.Sprintf("%s/report?post=%d", qp, a.ID),
+		qp + "/translate", qp + "/moderate", "/boards/reports"}
+	return public, admin
+}
