@@ -96,8 +96,11 @@ func (s *Server) boardShow(w http.ResponseWriter, r *http.Request) error {
 	}
 	pg.CanStart = st.actor.SignedIn() && newThreadOpen(b) == nil
 	pg.StartKey = "boards.form.new_thread"
-	if b.Kind == board.KindQuestions {
+	switch b.Kind {
+	case board.KindQuestions:
 		pg.StartKey = "boards.form.new_question"
+	case board.KindSupply:
+		pg.StartKey = "boards.form.new_supply"
 	}
 	if st.actor.SignedIn() {
 		subs, err := s.Boards.Subscriptions(ctx)
@@ -238,7 +241,7 @@ func (s *Server) threadPage(w http.ResponseWriter, r *http.Request, status int, 
 		href := view.ThreadHref(t.ID)
 		threadSub := followed(subs, board.FollowThread, t.ID, "") != 0
 		pg.Follow = view.FollowButton{Can: true, Following: threadSub, Action: href + "/follow", Back: href,
-			Label: pg.Heading.Text, LabelLang: pg.Heading.Lang}
+			Label: tr.T("boards.this_thread")}
 		pg.CanSame = board.CanMarkSame(a, b, t, rel) == nil
 		pg.SameUndo = pg.CanSame && threadSub
 		if pg.HasOrg {

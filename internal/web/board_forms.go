@@ -87,8 +87,11 @@ func (s *Server) threadFormPage(w http.ResponseWriter, r *http.Request, status i
 	}
 	st := stateOf(r)
 	title := "boards.form.new_thread"
-	if b.Kind == board.KindQuestions {
+	switch b.Kind {
+	case board.KindQuestions:
 		title = "boards.form.new_question"
+	case board.KindSupply:
+		title = "boards.form.new_supply"
 	}
 	pg := view.ThreadFormPage{Base: s.base(r, title, "boards"), Board: s.boardRef(r, n, b), Form: f,
 		Heading: st.tr.T(title), Langs: langOptions(st.tr.Lang()), Supply: b.Kind == board.KindSupply}
