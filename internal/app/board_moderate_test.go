@@ -232,23 +232,37 @@ func TestBoardLanguageFilter(t *testing.T) {
 	})
 }
 
-// A practice's page lists the questions about it that the reader may see.
+// A question links practices through its form; a practice's page lists the questions about it
+// that the reader may see.
 func TestPracticeListsQuestions(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		h := startBoardHub(t, dsn)
 		seoul := signedIn(t, h.Hub, h.Editor, "")
 		page := createPractice(t, seoul, practiceForm(nil))
 		id := idOf(t, page)
-		bs := h.App.DB.BoardStore()
-		public := board.Thread{BoardID: h.public.ID, Title: "How many booths per station?", Lang: "en", Body: "See the practice.", Practices: []int64{id}}
+		if body := seoul.Get("/boards/ask-the-network/new?practice=" + strconv.FormatInt(id, 10)).Body; !strings.Contains(body, `name="practices" type="text" value="`+strconv.FormatInt(id, 10)+`"`) {
+			t.Error("the form does not start with the practice it was opened for")
+		}
+		res := seoul.PostForm("/boards/ask-the-network/new", url.Values{"title": {"How many booths per station?"}, "body": {"See the practice."},
+			"lang": {"en"}, "practices": {"/practices/999999, " + page}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "No practice you can see has this number, short name or address: /practices/999999") {
+			t.Errorf("a question linking an unknown practice: %d", res.StatusCode)
+		}
+		res = seoul.PostForm("/boards/ask-the-network/new", url.Values{"title": {"How many booths per station?"}, "body": {"See the practice."},
+			"lang": {"en"}, "practices": {h.URL + page}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("ask about the practice: %d\n%s", res.StatusCode, res.Body)
+		}
+		public := res.Header.Get("Location")
+		if body := h.Client(t).Get(public).Body; !strings.Contains(body, `href="`+page+`"`) {
+			t.Error("the question does not link the practice")
+		}
 		private := board.Thread{BoardID: h.network.ID, Title: "Members ask about the booths", Lang: "en", Body: "x", Practices: []int64{id}}
-		for _, th := range []*board.Thread{&public, &private} {
-			if err := bs.CreateThread(actorCtx(h.Editor), th); err != nil {
-				t.Fatal(err)
-			}
+		if err := h.App.DB.BoardStore().CreateThread(actorCtx(h.Editor), &private); err != nil {
+			t.Fatal(err)
 		}
 		body := h.Client(t).Get(page).Body
-		if !strings.Contains(body, "Questions about this practice") || !strings.Contains(body, `href="`+threadPath(public)+`"`) {
+		if !strings.Contains(body, "Questions about this practice") || !strings.Contains(body, `href="`+public+`"`) {
 			t.Error("the practice does not list the question about it")
 		}
 		if strings.Contains(body, "Members ask about the booths") {

@@ -13,7 +13,7 @@ import (
 
 // threadFields are the new-thread form's fields, kept as typed when the form comes back; a
 // supply board's form has supplyFields too.
-var threadFields = []string{"title", "body", "lang", "tags", "to_orgs"}
+var threadFields = []string{"title", "body", "lang", "tags", "to_orgs", "practices"}
 
 var supplyFields = []string{"product", "specification", "supplier", "unit_price", "currency", "quantity", "unit",
 	"certifications", "valid_until"}
@@ -112,6 +112,12 @@ func (s *Server) threadNewForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := view.Form{Values: map[string]string{"lang": string(stateOf(r).tr.Lang())}}
+	// ?practice= starts a question about a practice (the practice page links it).
+	if v := r.URL.Query().Get("practice"); v != "" && len(v) <= 20 {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+			f.Values["practices"] = strconv.FormatInt(id, 10)
+		}
+	}
 	return s.threadFormPage(w, r, http.StatusOK, b, f)
 }
 
@@ -147,6 +153,18 @@ func (s *Server) threadCreate(w http.ResponseWriter, r *http.Request) error {
 			}
 			t.ToOrgs = append(t.ToOrgs, o.ID)
 		}
+	}
+	if refs := splitList(r.PostFormValue("practices")); len(refs) > board.MaxPractices {
+		fe.add("practices", "board.practices_too_many", "max", strconv.Itoa(board.MaxPractices))
+	} else if len(refs) > 0 {
+		ids, bad, err := s.practiceRefs(ctx, refs)
+		if err != nil {
+			return err
+		}
+		if len(bad) > 0 {
+			fe.add("practices", "boards.error.practice_unknown", "items", strings.Join(bad, ", "))
+		}
+		t.Practices = ids
 	}
 	if b.Kind == board.KindSupply {
 		t.Supply = readSupply(r, &fe)
