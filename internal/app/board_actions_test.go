@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/apptest"
 	"github.com/citypact/citypact/internal/board"
 	"github.com/citypact/citypact/internal/dbtest"
@@ -293,7 +294,7 @@ func TestBoardActionPagesInEveryLanguage(t *testing.T) {
 		for _, l := range i18n.Langs {
 			admin := signedIn(t, h.Hub, h.Admin, string(l))
 			for _, path := range []string{"/boards/masks/new", q + "/report", q + "/report?post=" + ans, q + "/translate", q + "/translate?post=" + ans,
-				q + "/moderate", "/boards/reports", "/boards", "/boards/ask-the-network?lang=ko", q} {
+				q + "/moderate", "/boards/reports", "/boards", "/boards/ask-the-network?lang=ko", q, q + "/comment?post=" + ans} {
 				res := admin.Get(path)
 				if res.StatusCode != http.StatusOK || strings.Contains(res.Body, "⟦") {
 					t.Errorf("%s in %s: %d or a missing message", path, l, res.StatusCode)
@@ -304,6 +305,59 @@ func TestBoardActionPagesInEveryLanguage(t *testing.T) {
 				i := strings.Index(res.Body, "⟦")
 				t.Errorf("invalid supply form in %s: %d or a missing message: %s", l, res.StatusCode, res.Body[i:min(len(res.Body), i+80)])
 			}
+		}
+	})
+}
+
+// Readers comment on an answer through its own form; the comment is shown under the answer.
+func TestBoardCommentOnAnswer(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		h := startBoardHub(t, dsn)
+		member := signedIn(t, h.Hub, h.Member, "")
+		q, ans := threadPath(h.question), strconv.FormatInt(h.answer.ID, 10)
+		if body := member.Get(q).Body; !strings.Contains(body, `href="`+q+`/comment?post=`+ans+`"`) {
+			t.Error("the answer has no comment link")
+		}
+		if res := member.Get(q + "/comment?post=" + ans); res.StatusCode != http.StatusOK || !strings.Contains(res.Body, `name="parent" value="`+ans+`"`) {
+			t.Fatalf("comment form: %d", res.StatusCode)
+		}
+		res := member.PostForm(q+"/posts", url.Values{"parent": {ans}, "body": {" "}, "lang": {"en"}})
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `name="parent" value="`+ans+`"`) {
+			t.Errorf("an empty comment: %d", res.StatusCode)
+		}
+		res = member.PostForm(q+"/posts", url.Values{"parent": {ans}, "body": {"Ten cars per lane worked for us too."}, "lang": {"en"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("comment: %d\n%s", res.StatusCode, res.Body)
+		}
+		posts, err := h.App.DB.BoardStore().Posts(actorCtx(h.Member), h.question.ID, citypact.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c board.Post
+		for _, p := range posts {
+			if p.ParentID == h.answer.ID {
+				c = p
+			}
+		}
+		if c.Kind != board.PostComment {
+			t.Fatalf("the comment is not stored under the answer: %+v", posts)
+		}
+		body := member.Get(q).Body
+		if i, j := strings.Index(body, "We use lanes of ten cars."), strings.Index(body, "Ten cars per lane worked for us too."); i < 0 || j < i ||
+			!strings.Contains(body, `class="post post--comment"`) {
+			t.Error("the comment is not shown under its answer")
+		}
+		// A comment on a comment, or on a post of no thread, is refused.
+		cid := strconv.FormatInt(c.ID, 10)
+		if res := member.Get(q + "/comment?post=" + cid); res.StatusCode != http.StatusNotFound {
+			t.Errorf("the comment form for a comment: %d", res.StatusCode)
+		}
+		if res := member.PostForm(q+"/posts", url.Values{"parent": {cid}, "body": {"x"}, "lang": {"en"}}); res.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("a comment on a comment: %d", res.StatusCode)
+		}
+		if res := member.PostForm(q+"/posts", url.Values{"parent": {"999999"}, "body": {"x"}, "lang": {"en"}}); res.StatusCode != http.StatusNotFound &&
+			res.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("a comment on no post: %d", res.StatusCode)
 		}
 	})
 }

@@ -201,6 +201,6 @@ func boardPages(t *testing.T, hub *apptest.Hub) (public, admin []string) {
 	qp, op := fmt.Sprintf("/threads/%d", q.ID), fmt.Sprintf("/threads/%d", offer.ID)
 	public = []string{"/boards", "/boards/ask-the-network", qp, op}
 	admin = []string{"/boards", "/boards/ask-the-network?lang=en", qp, op, "/boards/masks/new", qp + "/report", fmt.Sprintf("%s/report?post=%d", qp, a.ID),
-		qp + "/translate", qp + "/moderate", "/boards/reports"}
+		qp + "/translate", qp + "/moderate", "/boards/reports", fmt.Sprintf("%s/comment?post=%d", qp, a.ID)}
 	return public, admin
 }

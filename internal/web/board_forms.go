@@ -208,6 +208,13 @@ func (s *Server) postCreate(w http.ResponseWriter, r *http.Request) error {
 	if b.Kind == board.KindQuestions {
 		p.Kind = board.PostAnswer
 	}
+	// parent= comments on an answer; the store checks it is one, in this thread.
+	if v := r.PostFormValue("parent"); v != "" {
+		p.Kind = board.PostComment
+		if p.ParentID, err = strconv.ParseInt(v, 10, 64); err != nil || p.ParentID <= 0 {
+			return citypact.NotFound("post")
+		}
+	}
 	check := p
 	err = check.Validate(b, t)
 	if err == nil {
@@ -215,11 +222,40 @@ func (s *Server) postCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err = rateLimited(w, err); citypact.KindOf(err) == citypact.KindInvalid {
 		f := view.Form{Values: formValues(r, postFields...), Errors: citypact.FieldsOf(err)}
+		if p.ParentID != 0 {
+			r.Form.Set("post", strconv.FormatInt(p.ParentID, 10))
+			_, _, _, tg, terr := s.threadTarget(r)
+			if terr != nil {
+				return terr
+			}
+			return s.commentFormPage(w, r, http.StatusUnprocessableEntity, tg, f)
+		}
 		return s.threadPage(w, r, http.StatusUnprocessableEntity, t, b, f)
 	} else if err != nil {
 		return err
 	}
 	return s.redirect(w, r, view.ThreadHref(t.ID)+"#post-"+strconv.FormatInt(p.ID, 10), "flash.board.posted")
+}
+
+func (s *Server) commentFormPage(w http.ResponseWriter, r *http.Request, status int, tg view.ThreadTarget, f view.Form) error {
+	tr := stateOf(r).tr
+	pg := view.CommentFormPage{Base: s.base(r, "boards.comment.title", "boards"), Target: tg, Form: f, Langs: langOptions(tr.Lang())}
+	pg.HasErrors = f.Failed()
+	return s.render(w, r, status, view.CommentForm(pg))
+}
+
+// commentForm serves GET /threads/{id}/comment?post=: the form to comment on an answer (the
+// store refuses a parent that is not an answer in the thread).
+func (s *Server) commentForm(w http.ResponseWriter, r *http.Request) error {
+	_, _, p, tg, err := s.threadTarget(r)
+	if err != nil {
+		return err
+	}
+	if p == nil || p.Kind != board.PostAnswer {
+		return citypact.NotFound("answer")
+	}
+	f := view.Form{Values: map[string]string{"lang": string(stateOf(r).tr.Lang())}}
+	return s.commentFormPage(w, r, http.StatusOK, tg, f)
 }
 
 // acceptAnswer serves POST /threads/{id}/accept (post=ID, 0 to withdraw): the asker accepts an

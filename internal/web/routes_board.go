@@ -18,6 +18,7 @@ func (s *Server) boardRoutes() []httpx.Route {
 		route(get, "/boards/{slug}/new", M, s.threadNewForm),
 		route(post, "/boards/{slug}/new", M, s.threadCreate),
 		route(post, "/threads/{id}/posts", M, s.postCreate),
+		route(get, "/threads/{id}/comment", M, s.commentForm),
 		route(post, "/threads/{id}/accept", M, s.acceptAnswer),
 		route(post, "/threads/{id}/same", M, s.sameMark),
 		route(post, "/boards/{slug}/follow", M, s.boardFollow),

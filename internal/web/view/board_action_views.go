@@ -64,3 +64,11 @@ type TranslateFormPage struct {
 	OrigBodyHTML string
 	Version      string
 }
+
+// CommentFormPage is the form to comment on an answer.
+type CommentFormPage struct {
+	Base
+	Target ThreadTarget
+	Form   Form
+	Langs  []Option
+}
