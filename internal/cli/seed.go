@@ -34,6 +34,9 @@ func seed(ctx context.Context, env Env, args []string) error {
 	if err := demo.SeedPractices(ctx, db, db); err != nil {
 		return err
 	}
+	if err := demo.SeedBoards(ctx, db.BoardStore(), db, db, db); err != nil {
+		return err
+	}
 	fmt.Fprintf(env.Stdout, "demo hub: %d organisations, %d memberships, %d ties, %d contacts, %d timeline entries added\n",
 		sum.Organisations, sum.Memberships, sum.Ties, sum.Contacts, sum.Entries)
 	return nil

@@ -94,9 +94,10 @@ func (b *tab) checkAxe(page string) {
 }
 
 func TestAccessibility(t *testing.T) {
-	b := newTab(t, 3*testTimeout) // some 40 pages, each checked by axe
+	b := newTab(t, 6*testTimeout) // some 80 pages, each checked by axe
 	hub := apptest.Start(t, dbtest.SQLite(t))
 	b.base = hub.URL
+	boardPublic, boardAdmin := boardPages(t, hub)
 
 	// Prove that an inline script really is refused here, so the injection above is what makes
 	// axe run, not a lax policy.
@@ -138,6 +139,9 @@ func TestAccessibility(t *testing.T) {
 		visit(p, "/password/forgot", 200)
 		visit(p, "/join?token=cpi_forged", 404)
 		visit(p, "/no-such-page", 404)
+		for _, path := range boardPublic {
+			visit(p, path, 200)
+		}
 		// The sign-in page after a failure: error summary, focused, field values kept.
 		b.open("/signin", 200)
 		if st := b.signIn(hub.Admin.Email, "not the password"); st != 401 {
@@ -161,6 +165,25 @@ func TestAccessibility(t *testing.T) {
 		for _, path := range []string{"/", "/account", "/account/sessions", "/account/tokens", "/account/totp", "/invitations", "/admin", "/admin/users", "/admin/audit"} {
 			visit(p, path, 200)
 		}
+		for _, path := range boardAdmin {
+			visit(p, path, 200)
+		}
+		// The boards' forms that failed: a report without a reason, supply information with an
+		// unreadable price.
+		b.open(boardAdmin[5], 200)
+		if st := b.click(`main form[action$="/report"] button[type="submit"]`); st != 422 {
+			t.Errorf("a report without a reason: status %d, want 422", st)
+		}
+		b.checkTranslated(p.lang)
+		b.checkAxe(fmt.Sprintf("a report without a reason (%s, %d px)", p.lang, p.width))
+		b.open("/boards/masks/new", 200)
+		b.fill("#f-unit-price", "12,50")
+		if st := b.click(`main form[action="/boards/masks/new"] button[type="submit"]`); st != 422 {
+			t.Errorf("a supply form with errors: status %d, want 422", st)
+		}
+		b.checkTranslated(p.lang)
+		b.checkFits("/boards/masks/new after errors", p.width)
+		b.checkAxe(fmt.Sprintf("/boards/masks/new after errors (%s, %d px)", p.lang, p.width))
 		// A form that failed, with its field errors.
 		b.open("/account", 200)
 		b.fill("#f-current", "wrong")

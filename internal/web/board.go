@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -26,7 +27,8 @@ func (s *Server) boardsList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pg := view.BoardsPage{Base: s.base(r, "boards.title", "boards")}
+	a := stateOf(r).actor
+	pg := view.BoardsPage{Base: s.base(r, "boards.title", "boards"), Reports: a.SignedIn() && (a.IsAdmin() || a.Role == citypact.RoleEditor)}
 	for _, k := range board.Kinds {
 		g := view.BoardGroup{Kind: string(k), Heading: tr.T("boards.kind." + string(k))}
 		for _, b := range bs {
@@ -40,25 +42,28 @@ func (s *Server) boardsList(w http.ResponseWriter, r *http.Request) error {
 }
 
 // boardShow serves GET /boards/{slug}: a board and a page of its threads, newest activity
-// first; ?after= is the last thread id of the previous page.
+// first; ?after= is the last thread id of the previous page, ?lang= keeps threads written or
+// translated in one language.
 func (s *Server) boardShow(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	tr := stateOf(r).tr
-	slug := r.PathValue("slug")
-	if slug == "" || len(slug) > board.MaxSlugLen {
-		return citypact.NotFound("board")
-	}
-	b, err := s.Boards.BoardBySlug(ctx, slug)
+	st := stateOf(r)
+	tr := st.tr
+	b, err := s.boardOf(r)
 	if err != nil {
 		return err
 	}
+	q := r.URL.Query()
 	var after int64
-	if v := r.URL.Query().Get("after"); v != "" {
+	if v := q.Get("after"); v != "" {
 		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 0 {
 			after = 0
 		}
 	}
-	ts, err := s.Boards.Threads(ctx, board.ThreadFilter{Board: b.ID, Page: citypact.Page{After: after, Limit: boardPage + 1}})
+	lang := ""
+	if l := q.Get("lang"); l != "" && len(l) <= i18n.MaxTagLen && i18n.ValidTag(i18n.CanonicalTag(l)) {
+		lang = i18n.CanonicalTag(l)
+	}
+	ts, err := s.Boards.Threads(ctx, board.ThreadFilter{Board: b.ID, Lang: lang, Page: citypact.Page{After: after, Limit: boardPage + 1}})
 	if err != nil {
 		return err
 	}
@@ -67,19 +72,43 @@ func (s *Server) boardShow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ref := s.boardRef(r, n, b)
-	pg := view.BoardPage{Base: s.base(r, "boards.title", "boards"), Board: ref}
+	pg := view.BoardPage{Base: s.base(r, "boards.title", "boards"), Board: ref, Lang: lang, Langs: langOptions(tr.Lang())}
 	pg.Title = ref.Name.Text
+	page := func(after int64) string {
+		v := url.Values{}
+		if lang != "" {
+			v.Set("lang", lang)
+		}
+		if after > 0 {
+			v.Set("after", strconv.FormatInt(after, 10))
+		}
+		if len(v) == 0 {
+			return ref.Href()
+		}
+		return ref.Href() + "?" + v.Encode()
+	}
 	if len(ts) > boardPage {
 		ts = ts[:boardPage]
-		pg.Next = ref.Href() + "?after=" + strconv.FormatInt(ts[len(ts)-1].ID, 10)
+		pg.Next = page(ts[len(ts)-1].ID)
 	}
 	if after > 0 {
-		pg.First = ref.Href()
+		pg.First = page(0)
 	}
-	pg.CanStart = stateOf(r).actor.SignedIn() && newThreadOpen(b) == nil
+	pg.CanStart = st.actor.SignedIn() && newThreadOpen(b) == nil
 	pg.StartKey = "boards.form.new_thread"
-	if b.Kind == board.KindQuestions {
+	switch b.Kind {
+	case board.KindQuestions:
 		pg.StartKey = "boards.form.new_question"
+	case board.KindSupply:
+		pg.StartKey = "boards.form.new_supply"
+	}
+	if st.actor.SignedIn() {
+		subs, err := s.Boards.Subscriptions(ctx)
+		if err != nil {
+			return err
+		}
+		pg.Follow = view.FollowButton{Can: true, Following: followed(subs, board.FollowBoard, b.ID, "") != 0,
+			Action: ref.Href() + "/follow", Back: r.URL.RequestURI(), Label: ref.Name.Text, LabelLang: ref.Name.Lang}
 	}
 	now := time.Now()
 	for _, t := range ts {
@@ -92,6 +121,23 @@ func (s *Server) boardShow(w http.ResponseWriter, r *http.Request) error {
 		pg.Threads = append(pg.Threads, row)
 	}
 	return s.render(w, r, http.StatusOK, view.Board(pg))
+}
+
+// followed returns the id of the reader's subscription to what kind, target and tag name, or 0.
+func followed(subs []board.Subscription, kind board.Follow, target int64, tag string) int64 {
+	for _, x := range subs {
+		if x.Kind == kind && x.TargetID == target && x.Tag == tag {
+			return x.ID
+		}
+	}
+	return 0
+}
+
+// relations are the directory facts the board rules need about the reader's organisation.
+func (s *Server) relations(r *http.Request) (board.Relations, error) {
+	a := stateOf(r).actor
+	nets, err := s.ownerNetworks(r.Context(), a.OrgID)
+	return board.Relations{OrgID: a.OrgID, Networks: nets}, err
 }
 
 // threadShow serves GET /threads/{id}: a thread with its posts, the accepted answer first.
@@ -110,12 +156,18 @@ func (s *Server) threadShow(w http.ResponseWriter, r *http.Request) error {
 }
 
 // threadPage renders thread t of board b with status; f is the reply form, with its errors
-// when a post came back invalid.
+// when a post came back invalid. Texts are shown in the reader's language where a human
+// translation exists (?lang= picks another, ?lang=original the originals), each marked as a
+// translation with a link to the original.
 func (s *Server) threadPage(w http.ResponseWriter, r *http.Request, status int, t board.Thread, b board.Board, f view.Form) error {
 	ctx := r.Context()
 	st := stateOf(r)
-	tr := st.tr
+	tr, a := st.tr, st.actor
 	posts, err := s.threadPosts(r, t.ID)
+	if err != nil {
+		return err
+	}
+	trs, err := s.Boards.Translations(ctx, t.ID)
 	if err != nil {
 		return err
 	}
@@ -123,15 +175,30 @@ func (s *Server) threadPage(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
+	rd := readingOf(r, trs)
 	now := time.Now()
 	pg := view.ThreadPage{
 		Base: s.base(r, "boards.title", "boards"), Board: s.boardRef(r, n, b), ID: t.ID,
 		Heading:  view.Name{Text: t.Title, Lang: textLang(r, t.Lang)},
 		BodyHTML: renderMarkdown(t.Body), BodyLang: textLang(r, t.Lang),
 		Status: string(t.Status()), Created: formatDate(tr, t.CreatedAt), Waiting: waitingText(tr, b, t, now),
-		Tags: t.Tags, Hidden: t.Hidden, PostsTitle: tr.T("boards.posts"),
+		Tags: t.Tags, Hidden: t.Hidden, Locked: t.Locked, PostsTitle: tr.T("boards.posts"), SignedIn: a.SignedIn(),
 	}
 	pg.Title = t.Title
+	if x := rd.pick(0, t.Lang); x != nil {
+		pg.Heading = view.Name{Text: x.Title, Lang: textLang(r, x.Lang)}
+		pg.BodyHTML, pg.BodyLang = renderMarkdown(x.Body), textLang(r, x.Lang)
+		pg.Translation = rd.note(r, t.ID, 0, t.Lang, *x, t.Version)
+		pg.Title = x.Title
+	}
+	pg.ReadIn = append(pg.ReadIn, view.LangLink{Language: view.LanguageName(t.Lang, tr.Lang()),
+		Href: view.ThreadLangHref(t.ID, "original"), Original: true, Shown: pg.Translation == nil})
+	for _, x := range trs {
+		if x.PostID == 0 {
+			pg.ReadIn = append(pg.ReadIn, view.LangLink{Language: view.LanguageName(x.Lang, tr.Lang()),
+				Href: view.ThreadLangHref(t.ID, x.Lang), Shown: pg.Translation != nil && x.Lang == rd.shown})
+		}
+	}
 	if t.AuthorOrgID != 0 {
 		pg.Org, pg.HasOrg = n.org(t.AuthorOrgID), true
 	}
@@ -156,18 +223,93 @@ func (s *Server) threadPage(w http.ResponseWriter, r *http.Request, status int, 
 		}
 		pg.Practices = append(pg.Practices, n.practice(p))
 	}
-	pg.Posts = postViews(r, n, t, posts)
 	pg.Question = b.Kind == board.KindQuestions
-	pg.CanPost = st.actor.SignedIn() && !t.Locked && !t.Hidden && !b.Locked && !b.Archived
-	pg.CanAccept = pg.Question && st.actor.SignedIn() && st.actor.UserID == t.AuthorID
+	pg.CanPost = a.SignedIn() && !t.Locked && !t.Hidden && !b.Locked && !b.Archived
+	pg.CanAccept = pg.Question && a.SignedIn() && a.UserID == t.AuthorID
 	pg.PostForm, pg.Langs = f, langOptions(tr.Lang())
 	pg.HasErrors = f.Failed()
-	if st.actor.SignedIn() {
+	if a.SignedIn() {
+		rel, err := s.relations(r)
+		if err != nil {
+			return err
+		}
+		pg.Moderator = board.CanModerate(a, b, rel) == nil
+		subs, err := s.Boards.Subscriptions(ctx)
+		if err != nil {
+			return err
+		}
+		href := view.ThreadHref(t.ID)
+		threadSub := followed(subs, board.FollowThread, t.ID, "") != 0
+		pg.Follow = view.FollowButton{Can: true, Following: threadSub, Action: href + "/follow", Back: href,
+			Label: tr.T("boards.this_thread")}
+		pg.CanSame = board.CanMarkSame(a, b, t, rel) == nil
+		pg.SameUndo = pg.CanSame && threadSub
+		if pg.HasOrg {
+			pg.FollowOrg = view.FollowButton{Can: true, Following: followed(subs, board.FollowOrg, t.AuthorOrgID, "") != 0,
+				Action: "/orgs/" + url.PathEscape(pg.Org.Slug) + "/follow", Back: href, Label: pg.Org.Name.Text, LabelLang: pg.Org.Name.Lang}
+		}
+		for _, tag := range t.Tags {
+			pg.FollowTags = append(pg.FollowTags, view.FollowButton{Can: true, Following: followed(subs, board.FollowTag, 0, tag) != 0,
+				Action: "/tags/" + url.PathEscape(tag) + "/follow", Back: href, Label: "#" + tag})
+		}
+	}
+	pg.Posts = postViews(r, n, t, posts, rd, func(v *view.PostView) {
+		v.CanReport, v.CanTranslate, v.CanHide = a.SignedIn(), a.SignedIn() && !v.Hidden, pg.Moderator
+	})
+	if a.SignedIn() {
 		if err := s.Boards.MarkRead(ctx, t.ID); err != nil {
 			return err
 		}
 	}
 	return s.render(w, r, status, view.Thread(pg))
+}
+
+// reading is the language a reader reads a thread in, and the thread's translations.
+type reading struct {
+	want     string // canonical tag: ?lang=, else the page's language
+	original bool   // ?lang=original: every text as written
+	shown    string // the language of the thread's translation shown, if one is
+	trs      []board.Translation
+}
+
+func readingOf(r *http.Request, trs []board.Translation) *reading {
+	rd := &reading{want: stateOf(r).tr.Lang().HTMLLang(), trs: trs}
+	switch l := r.URL.Query().Get("lang"); {
+	case l == "original":
+		rd.original = true
+	case l != "" && len(l) <= i18n.MaxTagLen && i18n.ValidTag(i18n.CanonicalTag(l)):
+		rd.want = i18n.CanonicalTag(l)
+	}
+	return rd
+}
+
+// pick returns the translation to show instead of the original text of the thread (postID 0)
+// or of a post, written in lang; nil shows the original.
+func (rd *reading) pick(postID int64, lang string) *board.Translation {
+	if rd.original || i18n.SameLanguage(lang, rd.want) {
+		return nil
+	}
+	for i, x := range rd.trs {
+		if x.PostID == postID && i18n.SameLanguage(x.Lang, rd.want) {
+			if postID == 0 {
+				rd.shown = x.Lang
+			}
+			return &rd.trs[i]
+		}
+	}
+	return nil
+}
+
+// note marks translation x of a text written in lang, at version current, with the link to
+// the thread's originals.
+func (rd *reading) note(r *http.Request, threadID, postID int64, lang string, x board.Translation, current int) *view.TranslationNote {
+	page := stateOf(r).tr.Lang()
+	href := view.ThreadLangHref(threadID, "original")
+	if postID != 0 {
+		href += "#post-" + strconv.FormatInt(postID, 10)
+	}
+	return &view.TranslationNote{Language: view.LanguageName(x.Lang, page), Original: view.LanguageName(lang, page),
+		OrigHref: href, Outdated: x.Outdated(current)}
 }
 
 // threadPosts reads every post of a thread the reader may see, page by page.
@@ -189,7 +331,7 @@ func (s *Server) threadPosts(r *http.Request, threadID int64) ([]board.Post, err
 
 // postViews orders a thread's posts for its page: the accepted answer first, then the other
 // answers and comments on the thread oldest first, each answer with its comments under it.
-func postViews(r *http.Request, n *namer, t board.Thread, posts []board.Post) []view.PostView {
+func postViews(r *http.Request, n *namer, t board.Thread, posts []board.Post, rd *reading, extra func(*view.PostView)) []view.PostView {
 	tr := stateOf(r).tr
 	pv := func(p board.Post) view.PostView {
 		v := view.PostView{ID: p.ID, Kind: string(p.Kind), BodyHTML: renderMarkdown(p.Body), Lang: textLang(r, p.Lang),
@@ -197,6 +339,11 @@ func postViews(r *http.Request, n *namer, t board.Thread, posts []board.Post) []
 		if p.AuthorOrgID != 0 {
 			v.Org, v.HasOrg = n.org(p.AuthorOrgID), true
 		}
+		if x := rd.pick(p.ID, p.Lang); x != nil {
+			v.BodyHTML, v.Lang = renderMarkdown(x.Body), textLang(r, x.Lang)
+			v.Translation = rd.note(r, t.ID, p.ID, p.Lang, *x, p.Version)
+		}
+		extra(&v)
 		return v
 	}
 	tops := map[int64]bool{}

@@ -11,8 +11,12 @@ import (
 	"github.com/citypact/citypact/internal/web/view"
 )
 
-// threadFields are the new-thread form's fields, kept as typed when the form comes back.
-var threadFields = []string{"title", "body", "lang", "tags", "to_orgs"}
+// threadFields are the new-thread form's fields, kept as typed when the form comes back; a
+// supply board's form has supplyFields too.
+var threadFields = []string{"title", "body", "lang", "tags", "to_orgs", "practices"}
+
+var supplyFields = []string{"product", "specification", "supplier", "unit_price", "currency", "quantity", "unit",
+	"certifications", "valid_until"}
 
 // postFields are the answer form's fields.
 var postFields = []string{"body", "lang"}
@@ -35,18 +39,44 @@ func (s *Server) threadOf(r *http.Request) (board.Thread, error) {
 	return s.Boards.Thread(r.Context(), id)
 }
 
-// newThreadOpen refuses a form on a board that takes no new threads through it: closed boards,
-// and supply boards, whose structured fields this form does not have yet.
+// newThreadOpen refuses the form on a board that takes no new threads: archived or locked.
 func newThreadOpen(b board.Board) error {
 	switch {
 	case b.Archived:
 		return citypact.Conflict("board.archived")
 	case b.Locked:
 		return citypact.Conflict("board.locked")
-	case b.Kind == board.KindSupply:
-		return citypact.Conflict("boards.form.supply_later")
 	}
 	return nil
+}
+
+// currencyOptions are the ISO 4217 codes a supply post may price in.
+func currencyOptions() []view.Option {
+	cs := board.Currencies()
+	out := make([]view.Option, len(cs))
+	for i, c := range cs {
+		out[i] = view.Option{Value: c, Label: c}
+	}
+	return out
+}
+
+// readSupply reads a supply board's structured fields; what cannot be read (a price such as
+// "12,50", a date that is no date) is a field error, and the domain checks the rest.
+func readSupply(r *http.Request, fe *formErrors) *board.SupplyInfo {
+	si := &board.SupplyInfo{Product: r.PostFormValue("product"),
+		Specification: strings.ReplaceAll(r.PostFormValue("specification"), "\r\n", "\n"),
+		Supplier:      r.PostFormValue("supplier"), Currency: strings.TrimSpace(r.PostFormValue("currency")),
+		Unit: r.PostFormValue("unit"), Certifications: splitTags(r.PostFormValue("certifications"))}
+	if v := strings.TrimSpace(r.PostFormValue("unit_price")); v != "" {
+		p, err := board.ParsePrice("unit_price", v)
+		if err != nil {
+			*fe = append(*fe, citypact.FieldsOf(err)...)
+		}
+		si.UnitPrice = p
+	}
+	si.Quantity = fe.integer(r, "quantity")
+	si.ValidUntil = fe.date(r, "valid_until")
+	return si
 }
 
 // threadFormPage renders the form to start a thread on b.
@@ -57,11 +87,17 @@ func (s *Server) threadFormPage(w http.ResponseWriter, r *http.Request, status i
 	}
 	st := stateOf(r)
 	title := "boards.form.new_thread"
-	if b.Kind == board.KindQuestions {
+	switch b.Kind {
+	case board.KindQuestions:
 		title = "boards.form.new_question"
+	case board.KindSupply:
+		title = "boards.form.new_supply"
 	}
 	pg := view.ThreadFormPage{Base: s.base(r, title, "boards"), Board: s.boardRef(r, n, b), Form: f,
-		Heading: st.tr.T(title), Langs: langOptions(st.tr.Lang())}
+		Heading: st.tr.T(title), Langs: langOptions(st.tr.Lang()), Supply: b.Kind == board.KindSupply}
+	if pg.Supply {
+		pg.Currencies = currencyOptions()
+	}
 	pg.HasErrors = f.Failed()
 	return s.render(w, r, status, view.ThreadForm(pg))
 }
@@ -76,6 +112,12 @@ func (s *Server) threadNewForm(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := view.Form{Values: map[string]string{"lang": string(stateOf(r).tr.Lang())}}
+	// ?practice= starts a question about a practice (the practice page links it).
+	if v := r.URL.Query().Get("practice"); v != "" && len(v) <= 20 {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil && id > 0 {
+			f.Values["practices"] = strconv.FormatInt(id, 10)
+		}
+	}
 	return s.threadFormPage(w, r, http.StatusOK, b, f)
 }
 
@@ -112,18 +154,37 @@ func (s *Server) threadCreate(w http.ResponseWriter, r *http.Request) error {
 			t.ToOrgs = append(t.ToOrgs, o.ID)
 		}
 	}
+	if refs := splitList(r.PostFormValue("practices")); len(refs) > board.MaxPractices {
+		fe.add("practices", "board.practices_too_many", "max", strconv.Itoa(board.MaxPractices))
+	} else if len(refs) > 0 {
+		ids, bad, err := s.practiceRefs(ctx, refs)
+		if err != nil {
+			return err
+		}
+		if len(bad) > 0 {
+			fe.add("practices", "boards.error.practice_unknown", "items", strings.Join(bad, ", "))
+		}
+		t.Practices = ids
+	}
+	if b.Kind == board.KindSupply {
+		t.Supply = readSupply(r, &fe)
+	}
 	check := t
+	if t.Supply != nil {
+		si := *t.Supply
+		check.Supply = &si
+	}
 	err = invalidOrNil(merge(fe, check.Validate(b), nil))
 	if err == nil {
 		err = s.Boards.CreateThread(ctx, &t)
 	}
 	if err = rateLimited(w, err); citypact.KindOf(err) == citypact.KindInvalid {
-		f := view.Form{Values: formValues(r, threadFields...), Errors: citypact.FieldsOf(err)}
+		f := view.Form{Values: formValues(r, append(threadFields, supplyFields...)...), Errors: citypact.FieldsOf(err)}
 		return s.threadFormPage(w, r, http.StatusUnprocessableEntity, b, f)
 	} else if err != nil {
 		return err
 	}
-	return s.redirect(w, r, view.ThreadHref(t.ID), "boards.flash.thread_created")
+	return s.redirect(w, r, view.ThreadHref(t.ID), "flash.board.thread_created")
 }
 
 // postCreate serves POST /threads/{id}/posts: an answer on a question board, a comment on the
@@ -147,6 +208,13 @@ func (s *Server) postCreate(w http.ResponseWriter, r *http.Request) error {
 	if b.Kind == board.KindQuestions {
 		p.Kind = board.PostAnswer
 	}
+	// parent= comments on an answer; the store checks it is one, in this thread.
+	if v := r.PostFormValue("parent"); v != "" {
+		p.Kind = board.PostComment
+		if p.ParentID, err = strconv.ParseInt(v, 10, 64); err != nil || p.ParentID <= 0 {
+			return citypact.NotFound("post")
+		}
+	}
 	check := p
 	err = check.Validate(b, t)
 	if err == nil {
@@ -154,11 +222,40 @@ func (s *Server) postCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err = rateLimited(w, err); citypact.KindOf(err) == citypact.KindInvalid {
 		f := view.Form{Values: formValues(r, postFields...), Errors: citypact.FieldsOf(err)}
+		if p.ParentID != 0 {
+			r.Form.Set("post", strconv.FormatInt(p.ParentID, 10))
+			_, _, _, tg, terr := s.threadTarget(r)
+			if terr != nil {
+				return terr
+			}
+			return s.commentFormPage(w, r, http.StatusUnprocessableEntity, tg, f)
+		}
 		return s.threadPage(w, r, http.StatusUnprocessableEntity, t, b, f)
 	} else if err != nil {
 		return err
 	}
-	return s.redirect(w, r, view.ThreadHref(t.ID)+"#post-"+strconv.FormatInt(p.ID, 10), "boards.flash.posted")
+	return s.redirect(w, r, view.ThreadHref(t.ID)+"#post-"+strconv.FormatInt(p.ID, 10), "flash.board.posted")
+}
+
+func (s *Server) commentFormPage(w http.ResponseWriter, r *http.Request, status int, tg view.ThreadTarget, f view.Form) error {
+	tr := stateOf(r).tr
+	pg := view.CommentFormPage{Base: s.base(r, "boards.comment.title", "boards"), Target: tg, Form: f, Langs: langOptions(tr.Lang())}
+	pg.HasErrors = f.Failed()
+	return s.render(w, r, status, view.CommentForm(pg))
+}
+
+// commentForm serves GET /threads/{id}/comment?post=: the form to comment on an answer (the
+// store refuses a parent that is not an answer in the thread).
+func (s *Server) commentForm(w http.ResponseWriter, r *http.Request) error {
+	_, _, p, tg, err := s.threadTarget(r)
+	if err != nil {
+		return err
+	}
+	if p == nil || p.Kind != board.PostAnswer {
+		return citypact.NotFound("answer")
+	}
+	f := view.Form{Values: map[string]string{"lang": string(stateOf(r).tr.Lang())}}
+	return s.commentFormPage(w, r, http.StatusOK, tg, f)
 }
 
 // acceptAnswer serves POST /threads/{id}/accept (post=ID, 0 to withdraw): the asker accepts an
@@ -178,7 +275,7 @@ func (s *Server) acceptAnswer(w http.ResponseWriter, r *http.Request) error {
 	if err := s.Boards.Accept(r.Context(), t.ID, pid); err != nil {
 		return err
 	}
-	return s.redirect(w, r, view.ThreadHref(t.ID), "boards.flash.accepted")
+	return s.redirect(w, r, view.ThreadHref(t.ID), "flash.board.accepted")
 }
 
 // rateLimited sets Retry-After when err is the store's rate limit, and returns err.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/board"
 	"github.com/citypact/citypact/internal/i18n"
 	"github.com/citypact/citypact/internal/practice"
 	"github.com/citypact/citypact/internal/web/view"
@@ -85,6 +86,15 @@ func (s *Server) practicePage(w http.ResponseWriter, r *http.Request, status int
 	for _, at := range atts {
 		pg.Attachments = append(pg.Attachments, view.AttachmentRow{ID: at.ID, Name: at.Name, Type: fileKind(at.Type),
 			Size: sizeText(tr, at.Size), Href: "/attachments/" + strconv.FormatInt(at.ID, 10), CanDelete: pg.CanEdit})
+	}
+	// Questions about this practice: threads on the boards that link it.
+	qs, err := s.Boards.Threads(ctx, board.ThreadFilter{Practice: p.ID, Page: citypact.Page{Limit: boardPage}})
+	if err != nil {
+		return err
+	}
+	for _, q := range qs {
+		pg.Questions = append(pg.Questions, view.ThreadRow{ID: q.ID, Title: view.Name{Text: q.Title, Lang: textLang(r, q.Lang)},
+			Status: string(q.Status())})
 	}
 	for _, t := range ts {
 		pg.Translations = append(pg.Translations, view.TranslationRow{Lang: t.Lang, Language: view.LanguageName(t.Lang, tr.Lang()),

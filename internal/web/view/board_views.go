@@ -1,6 +1,9 @@
 package view
 
-import "strconv"
+import (
+	"net/url"
+	"strconv"
+)
 
 // BoardRef is a board as lists and headings name it, in the reader's language.
 type BoardRef struct {
@@ -34,6 +37,8 @@ type BoardGroup struct {
 type BoardsPage struct {
 	Base
 	Groups []BoardGroup
+	// Reports links the moderators' queue of reports (editors and admins).
+	Reports bool
 }
 
 // ThreadRow is one thread in a board's list.
@@ -63,7 +68,22 @@ type BoardPage struct {
 	// CanStart shows the link to start a thread; StartKey is its label's i18n key.
 	CanStart bool
 	StartKey string
+	// Lang is the language filter ("" for every language); Langs its choices.
+	Lang  string
+	Langs []Option
+	// Follow is the reader's follow button for the board (Can false for visitors).
+	Follow FollowButton
 	Base
+}
+
+// FollowButton is a form that follows something, or stops following it.
+type FollowButton struct {
+	Can       bool   // the reader may follow (signed in)
+	Following bool   // the reader follows it now
+	Action    string // where the form posts
+	Back      string // the page to return to
+	Label     string // what is followed, for the button's text ("Seoul", "#masks")
+	LabelLang string // lang attribute of Label when it is in another language
 }
 
 // SupplyView is a supply thread's structured fields, formatted for the reader.
@@ -93,6 +113,28 @@ type PostView struct {
 	Hidden   bool
 	Date     string
 	Comments []PostView // comments under an answer
+	// Translation is set when Body is a reader's translation rather than the original.
+	Translation *TranslationNote
+	// Links under the post for the signed-in reader.
+	CanReport    bool
+	CanTranslate bool
+	CanHide      bool // the reader moderates: a hide or unhide button
+}
+
+// TranslationNote marks a text shown in a human translation, with the original one click away.
+type TranslationNote struct {
+	Language string // the translation's language, named in the page's language
+	Original string // the original's language, named in the page's language
+	OrigHref string // the page showing the original
+	Outdated bool   // the original changed since it was translated
+}
+
+// LangLink is one language a thread can be read in.
+type LangLink struct {
+	Language string
+	Href     string
+	Original bool
+	Shown    bool
 }
 
 // Anchor is the post's fragment id.
@@ -125,13 +167,32 @@ type ThreadPage struct {
 	CanAccept  bool     // the reader asked: each answer has an accept button
 	PostForm   Form     // the reply form, with its errors when it came back
 	Langs      []Option // the reply form's languages
+	Locked     bool
+	// Translation is set when the title and text are shown in a translation.
+	Translation *TranslationNote
+	ReadIn      []LangLink // the original and the translations of the thread's text
+	SignedIn    bool
+	// CanSame shows the "same question" buttons; SameUndo also the one withdrawing the mark.
+	CanSame    bool
+	SameUndo   bool
+	Follow     FollowButton // the thread
+	FollowOrg  FollowButton // the organisation that asked
+	FollowTags []FollowButton
+	Moderator  bool // the reader moderates the board: lock, hide and move
 }
 
 // ThreadFormPage is the form to start a thread on a board.
 type ThreadFormPage struct {
 	Base
-	Board   BoardRef
-	Heading string
-	Form    Form
-	Langs   []Option
+	Board      BoardRef
+	Heading    string
+	Form       Form
+	Langs      []Option
+	Supply     bool     // a supply board: the form has the structured fields
+	Currencies []Option // ISO 4217 codes
+}
+
+// ThreadLangHref is the page of thread id read in lang ("original" for the original texts).
+func ThreadLangHref(id int64, lang string) string {
+	return ThreadHref(id) + "?lang=" + url.QueryEscape(lang)
 }

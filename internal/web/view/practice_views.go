@@ -141,6 +141,8 @@ type TranslationRow struct {
 type PracticePage struct {
 	Base
 	Practice PracticeRef
+	// Questions are the board threads that link the practice, as the reader may see them.
+	Questions []ThreadRow
 	// The text shown: a translation in the reader's language when there is one.
 	TextLang    string // lang attribute of the text, "" when it is the page's
 	Summary     string
