@@ -17,7 +17,7 @@ var rules = []struct {
 	why       string
 }{
 	{[]string{mod}, []string{mod + "/internal/", "net/http", "database/sql"}, "the root vocabulary depends on nothing"},
-	{[]string{mod + "/internal/account", mod + "/internal/audit", mod + "/internal/directory", mod + "/internal/cases", mod + "/internal/series", mod + "/internal/practice", mod + "/internal/board"},
+	{[]string{mod + "/internal/account", mod + "/internal/audit", mod + "/internal/directory", mod + "/internal/cases", mod + "/internal/series", mod + "/internal/practice", mod + "/internal/board", mod + "/internal/boardmail"},
 		[]string{"net/http", "database/sql", mod + "/internal/store", mod + "/internal/web", mod + "/internal/api", mod + "/internal/httpx"},
 		"domain logic knows no HTTP and no SQL"},
 	{[]string{mod + "/internal/i18n", mod + "/internal/password", mod + "/internal/totp", mod + "/internal/chart", mod + "/internal/search"},

@@ -289,6 +289,9 @@ func seedDemo(ctx context.Context, db *store.DB, log *slog.Logger) error {
 	if err := demo.SeedPractices(ctx, db, db); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
+	if err := demo.SeedBoards(ctx, db.BoardStore(), db, db, db); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
 	log.Info("demo hub seeded", "organisations", sum.Organisations, "memberships", sum.Memberships, "entries", sum.Entries)
 	return nil
 }

@@ -117,31 +117,6 @@ func (bs *BoardStore) DigestItems(ctx context.Context, user int64, f board.Frequ
 
 // QueueDigest puts msgs in the outbox and marks d.Marked digested, in one transaction; when one
 // of them was digested meanwhile it changes nothing and returns KindConflict.
-func (bs *BoardStore) QueueDigest(ctx context.Context, d board.Digest, msgs []mail.Message) (err error) {
-	db := bs.db
-	defer citypact.Wrap(&err, "store.QueueDigest(%d)", d.UserID)
-	if err := validateMail(msgs); err != nil {
-		return err
-	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		now := db.Now()
-		ids := anys(d.Marked)
-		for len(ids) > 0 {
-			chunk := ids[:min(len(ids), namesChunk)]
-			ids = ids[len(chunk):]
-			res, err := tx.ExecContext(ctx, `UPDATE board_notifications SET digested_at = $1
-				WHERE user_id = $2 AND digested_at IS NULL AND id IN (`+placeholders(3, len(chunk))+`)`,
-				append([]any{now, d.UserID}, chunk...)...)
-			if err != nil {
-				return err
-			}
-			if n, err := res.RowsAffected(); err != nil || n != int64(len(chunk)) {
-				return cmpErr(err, citypact.Conflict("board.digest_stale"))
-			}
-		}
-		if d.Empty() {
-			return nil
-		}
-		return db.enqueueMail(ctx, tx, msgs...)
-	})
+func (bs *BoardStore) QueueDigest(ctx context.Context, d board.Digest, msgs []mail.Message) error {
+	return bs.QueueDigests(ctx, []board.Digest{d}, [][]mail.Message{msgs})
 }

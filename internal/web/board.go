@@ -381,7 +381,7 @@ func (s *Server) boardRef(r *http.Request, n *namer, b board.Board) view.BoardRe
 		Locked: b.Locked, Archived: b.Archived}
 	switch b.Scope.Kind {
 	case board.ScopePublic:
-		ref.Scope.Label = tr.T("boards.scope.public")
+		ref.Scope.Label, ref.Public = tr.T("boards.scope.public"), true
 	case board.ScopeNetwork:
 		ref.Scope = view.BoardScope{Label: tr.T("boards.scope.network"), Orgs: []view.OrgRef{n.org(b.Scope.NetworkID)}}
 	case board.ScopePair:

@@ -12,6 +12,7 @@ type BoardRef struct {
 	Name        Name
 	Description string
 	Scope       BoardScope
+	Public      bool // anyone may read it: it has an Atom feed
 	Locked      bool
 	Archived    bool
 }
