@@ -192,5 +192,8 @@ func (s *Server) partnerShow(w http.ResponseWriter, r *http.Request) error {
 			p.Networks = append(p.Networks, orgRef(r, m.Network, rs))
 		}
 	}
+	if p.ChannelHref, p.CanOpenChannel, err = s.pairChannel(r, o, partner, between); err != nil {
+		return err
+	}
 	return s.render(w, r, http.StatusOK, view.Partner(p))
 }

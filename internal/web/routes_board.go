@@ -19,6 +19,9 @@ func (s *Server) boardRoutes() []httpx.Route {
 		// Writing on the boards: the least role opens the door; the store asks board.CanPost,
 		// CanAccept, CanMarkSame, CanSubscribe, CanReport and CanTranslate about the board and
 		// thread at hand.
+		// The private channel of two partner cities, opened by an editor of either from their
+		// partner page; the store asks board.CanManageBoard and checks the tie.
+		route(post, "/orgs/{slug}/partners/{partner}/channel", E, s.pairChannelOpen),
 		route(get, "/boards/{slug}/new", M, s.threadNewForm),
 		route(post, "/boards/{slug}/new", M, s.threadCreate),
 		route(post, "/threads/{id}/posts", M, s.postCreate),

@@ -242,6 +242,11 @@ type PartnerPage struct {
 	Ties     []TieRow
 	Timeline []EntryRow
 	Networks []OrgRef // networks both belong to
+	// The two organisations' private channel (a board only their staff read), for their staff:
+	// ChannelHref when it is open, else CanOpenChannel for their editors when a sister or
+	// friendship tie joins them (the tie opens it).
+	ChannelHref    string
+	CanOpenChannel bool
 }
 
 // MemberGroup is a network's members in one region.
