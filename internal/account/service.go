@@ -460,6 +460,21 @@ func (s *Service) EndSession(ctx context.Context, a citypact.Actor, id int64) er
 	return s.store.EndSession(citypact.WithActor(ctx, a), a.UserID, id)
 }
 
+// AddresseeByEmail returns the id of the active account with this address, for a signed-in
+// member who addresses a question to a person ("ask Seoul's health focal point"). An unknown or
+// disabled address is KindNotFound. (A member may so learn whether an address has an account;
+// visitors may not.)
+func (s *Service) AddresseeByEmail(ctx context.Context, a citypact.Actor, email string) (int64, error) {
+	if !a.SignedIn() {
+		return 0, citypact.ErrUnauthenticated
+	}
+	u, err := s.store.UserByEmail(ctx, NormalizeEmail(email))
+	if err == nil && u.Disabled {
+		err = citypact.NotFound("user")
+	}
+	return u.ID, err
+}
+
 // UserByID returns any account, for an admin.
 func (s *Service) UserByID(ctx context.Context, a citypact.Actor, id int64) (User, error) {
 	if err := CanManageUsers(a); err != nil {

@@ -13,7 +13,7 @@ import (
 
 // threadFields are the new-thread form's fields, kept as typed when the form comes back; a
 // supply board's form has supplyFields too.
-var threadFields = []string{"title", "body", "lang", "tags", "to_orgs", "practices"}
+var threadFields = []string{"title", "body", "lang", "tags", "to_orgs", "to_users", "practices"}
 
 var supplyFields = []string{"product", "specification", "supplier", "unit_price", "currency", "quantity", "unit",
 	"certifications", "valid_until"}
@@ -153,6 +153,9 @@ func (s *Server) threadCreate(w http.ResponseWriter, r *http.Request) error {
 			}
 			t.ToOrgs = append(t.ToOrgs, o.ID)
 		}
+	}
+	if err := s.addressPeople(r, &t, &fe); err != nil {
+		return err
 	}
 	if refs := splitList(r.PostFormValue("practices")); len(refs) > board.MaxPractices {
 		fe.add("practices", "board.practices_too_many", "max", strconv.Itoa(board.MaxPractices))
