@@ -139,6 +139,15 @@ func TestBoardSameQuestionAndFollow(t *testing.T) {
 		if !follows(subscriptionsOf(t, h, h.Member), board.FollowThread, h.question.ID, "") {
 			t.Error("marking the same question does not follow it")
 		}
+		// Withdrawing is offered to the one who marked, not to every follower (Taipei answered,
+		// so it follows the question, but never marked it).
+		unmark := "Withdraw my “same question” mark"
+		if body := member.Get(q).Body; !strings.Contains(body, unmark) {
+			t.Error("the reader who marked is not offered to withdraw the mark")
+		}
+		if body := taipei.Get(q).Body; strings.Contains(body, unmark) {
+			t.Error("a follower who never marked is offered to withdraw a mark")
+		}
 		if res := seoul.PostForm(q+"/same", url.Values{"on": {"1"}}); res.StatusCode != http.StatusConflict {
 			t.Errorf("the asker marking their own question: %d", res.StatusCode)
 		}

@@ -54,6 +54,7 @@ type Thread struct {
 
 	AcceptedID int64 // store: questions only, the accepted answer; 0 when none
 	SameCount  int   // store: questions only, how many others marked "same question"
+	MarkedSame bool  // store: the reader marked it "same question" (set by Store.Thread only)
 	Answers    int   // store: visible answers (or comments), filled by queries
 	Locked     bool  // store: a moderator closed it to new posts
 	Hidden     bool  // store: a moderator hid it

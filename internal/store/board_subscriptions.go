@@ -245,6 +245,15 @@ func (bs *BoardStore) MarkRead(ctx context.Context, threadID int64) (err error) 
 	if err := signedIn(a, false); err != nil {
 		return err
 	}
+	if threadID != 0 {
+		// Pages call this on every view of a thread: most views have nothing unread, and a read
+		// spares them a write transaction (SQLite's single writer).
+		var n int
+		if err := db.rq.QueryRowContext(db.reading(ctx), `SELECT COUNT(*) FROM board_notifications
+			WHERE user_id = $1 AND thread_id = $2 AND read_at IS NULL`, a.UserID, threadID).Scan(&n); err != nil || n == 0 {
+			return err
+		}
+	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		q := `UPDATE board_notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL`
 		args := []any{db.Now(), a.UserID}

@@ -177,7 +177,15 @@ func (db *DB) visibleThread(ctx context.Context, q querier, a citypact.Actor, id
 func (bs *BoardStore) Thread(ctx context.Context, id int64) (_ board.Thread, err error) {
 	db := bs.db
 	defer citypact.Wrap(&err, "store.Thread(%d)", id)
-	_, t, _, err := db.visibleThread(db.reading(ctx), db.rq, citypact.ActorFrom(ctx), id, false)
+	ctx = db.reading(ctx)
+	a := citypact.ActorFrom(ctx)
+	_, t, _, err := db.visibleThread(ctx, db.rq, a, id, false)
+	if err != nil || !a.SignedIn() || t.SameCount == 0 {
+		return t, err
+	}
+	var n int
+	err = db.rq.QueryRowContext(ctx, `SELECT COUNT(*) FROM thread_same WHERE thread_id = $1 AND user_id = $2`, t.ID, a.UserID).Scan(&n)
+	t.MarkedSame = n > 0
 	return t, err
 }
 

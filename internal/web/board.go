@@ -243,7 +243,7 @@ func (s *Server) threadPage(w http.ResponseWriter, r *http.Request, status int, 
 		pg.Follow = view.FollowButton{Can: true, Following: threadSub, Action: href + "/follow", Back: href,
 			Label: tr.T("boards.this_thread")}
 		pg.CanSame = board.CanMarkSame(a, b, t, rel) == nil
-		pg.SameUndo = pg.CanSame && threadSub
+		pg.SameUndo = pg.CanSame && t.MarkedSame
 		if pg.HasOrg {
 			pg.FollowOrg = view.FollowButton{Can: true, Following: followed(subs, board.FollowOrg, t.AuthorOrgID, "") != 0,
 				Action: "/orgs/" + url.PathEscape(pg.Org.Slug) + "/follow", Back: href, Label: pg.Org.Name.Text, LabelLang: pg.Org.Name.Lang}
