@@ -437,7 +437,8 @@ func (db *DB) checkLinks(ctx context.Context, tx *sql.Tx, a citypact.Actor, b bo
 	return db.checkAttachments(ctx, tx, a, t.Attachments)
 }
 
-// checkAttachments checks that the actor may see every attachment (through its practice).
+// checkAttachments checks that the actor may link every attachment: a practice's file they see
+// through its practice, or a board file they uploaded themselves (board_files.go).
 func (db *DB) checkAttachments(ctx context.Context, tx *sql.Tx, a citypact.Actor, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
@@ -448,8 +449,10 @@ func (db *DB) checkAttachments(ctx context.Context, tx *sql.Tx, a citypact.Actor
 		in[i] = fmt.Sprintf("$%d", args.add(id))
 	}
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM attachments x JOIN practices p ON p.id = x.practice_id
-		WHERE x.id IN (`+strings.Join(in, ", ")+`) AND `+db.practiceVisible(a, "p", args.add), args...).Scan(&n); err != nil {
+	own := fmt.Sprintf("x.practice_id IS NULL AND x.uploader_id = $%d", args.add(a.UserID))
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM attachments x LEFT JOIN practices p ON p.id = x.practice_id
+		WHERE x.id IN (`+strings.Join(in, ", ")+`) AND (`+own+` OR (x.practice_id IS NOT NULL AND `+
+		db.practiceVisible(a, "p", args.add)+`))`, args...).Scan(&n); err != nil {
 		return err
 	}
 	if n != len(ids) {

@@ -24,10 +24,11 @@ func attachmentsWhere(ctx context.Context, q querier, rest string, args ...any) 
 	var out []practice.Attachment
 	for rows.Next() {
 		var at practice.Attachment
-		if err := rows.Scan(&at.ID, &at.PracticeID, &at.OwnerID, &at.Name, &at.Type, &at.Size, &at.SHA256, &at.At); err != nil {
+		var practiceID, ownerID sql.NullInt64 // empty for board files (see board_files.go)
+		if err := rows.Scan(&at.ID, &practiceID, &ownerID, &at.Name, &at.Type, &at.Size, &at.SHA256, &at.At); err != nil {
 			return nil, err
 		}
-		at.At = at.At.UTC()
+		at.PracticeID, at.OwnerID, at.At = practiceID.Int64, ownerID.Int64, at.At.UTC()
 		out = append(out, at)
 	}
 	return out, rows.Err()
@@ -42,16 +43,9 @@ func attachmentsWhere(ctx context.Context, q querier, rest string, args ...any) 
 func (db *DB) SaveAttachment(ctx context.Context, a *practice.Attachment, content io.Reader, lim practice.Limits) (err error) {
 	defer citypact.Wrap(&err, "store.SaveAttachment(%d, %q)", a.PracticeID, a.Name)
 	actor := citypact.ActorFrom(ctx)
-	if a.Size <= 0 || a.Size > max(lim.MaxFile, practice.DefaultMaxFile) || len(practice.Extensions(a.Type)) == 0 {
-		return fmt.Errorf("attachment record not from CheckUpload: size %d, type %q", a.Size, a.Type)
-	}
-	data, err := io.ReadAll(io.LimitReader(content, a.Size+1))
+	data, err := checkedContent(a, content, lim)
 	if err != nil {
 		return err
-	}
-	sum := sha256.Sum256(data)
-	if int64(len(data)) != a.Size || hex.EncodeToString(sum[:]) != a.SHA256 {
-		return fmt.Errorf("content is not what was checked: %d bytes, sha256 %x", len(data), sum)
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		p, err := db.changeable(ctx, tx, actor, a.PracticeID)
@@ -81,12 +75,31 @@ func (db *DB) SaveAttachment(ctx context.Context, a *practice.Attachment, conten
 	})
 }
 
+// checkedContent reads content, which must be exactly a.Size bytes hashing to a.SHA256 as
+// CheckUpload found them.
+func checkedContent(a *practice.Attachment, content io.Reader, lim practice.Limits) ([]byte, error) {
+	if a.Size <= 0 || a.Size > max(lim.MaxFile, practice.DefaultMaxFile) || len(practice.Extensions(a.Type)) == 0 {
+		return nil, fmt.Errorf("attachment record not from CheckUpload: size %d, type %q", a.Size, a.Type)
+	}
+	data, err := io.ReadAll(io.LimitReader(content, a.Size+1))
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	if int64(len(data)) != a.Size || hex.EncodeToString(sum[:]) != a.SHA256 {
+		return nil, fmt.Errorf("content is not what was checked: %d bytes, sha256 %x", len(data), sum)
+	}
+	return data, nil
+}
+
 func attachmentUsage(ctx context.Context, q querier, ownerID int64) (n int64, err error) {
 	err = q.QueryRowContext(ctx, `SELECT COALESCE(SUM(size), 0) FROM attachments WHERE owner_id = $1`, ownerID).Scan(&n)
 	return n, err
 }
 
-// attachment reads one attachment's record and its practice, which the actor must see.
+// attachment reads one attachment's record and its practice, which the actor must see. This is
+// where who may download which file is decided: a practice's file by its practice's visibility, a
+// board file (no practice, a zero Practice returned) by boardFileVisible.
 func (db *DB) attachment(ctx context.Context, q querier, a citypact.Actor, id int64) (practice.Attachment, practice.Practice, error) {
 	as, err := attachmentsWhere(ctx, q, `a.id = $1`, id)
 	if err != nil {
@@ -94,6 +107,13 @@ func (db *DB) attachment(ctx context.Context, q querier, a citypact.Actor, id in
 	}
 	if len(as) == 0 {
 		return practice.Attachment{}, practice.Practice{}, citypact.NotFound("attachment")
+	}
+	if as[0].PracticeID == 0 {
+		ok, err := db.boardFileVisible(ctx, q, a, id)
+		if err == nil && !ok {
+			err = citypact.NotFound("attachment")
+		}
+		return as[0], practice.Practice{}, err
 	}
 	p, err := db.visiblePractice(ctx, q, a, `p.id = $1`, as[0].PracticeID)
 	if citypact.KindOf(err) == citypact.KindNotFound {
@@ -110,6 +130,9 @@ func (db *DB) DeleteAttachment(ctx context.Context, id int64) (err error) {
 		at, p, err := db.attachment(ctx, tx, actor, id)
 		if err != nil {
 			return err
+		}
+		if at.PracticeID == 0 {
+			return citypact.NotFound("attachment") // a board file: see DeleteFile
 		}
 		if err := practice.CanEdit(actor, p.OwnerID); err != nil {
 			return err
@@ -131,7 +154,8 @@ func (db *DB) Attachments(ctx context.Context, practiceID int64) (_ []practice.A
 	return attachmentsWhere(ctx, db.rq, `a.practice_id = $1 ORDER BY a.id`, practiceID)
 }
 
-// AttachmentContent returns an attachment of a practice the actor may see, with its content.
+// AttachmentContent returns an attachment the actor may download (see attachment), with its
+// content: a practice's or a board file.
 // The content is read whole (at most the per-file limit, 20 MiB by default) so that no
 // connection stays open while the client downloads.
 func (db *DB) AttachmentContent(ctx context.Context, id int64) (_ practice.Attachment, _ io.ReadCloser, err error) {

@@ -223,10 +223,15 @@ func (s *Server) threadPage(w http.ResponseWriter, r *http.Request, status int, 
 		}
 		pg.Practices = append(pg.Practices, n.practice(p))
 	}
+	files, err := s.threadFiles(r, t, posts)
+	if err != nil {
+		return err
+	}
+	pg.Files = files[0]
 	pg.Question = b.Kind == board.KindQuestions
 	pg.CanPost = a.SignedIn() && !t.Locked && !t.Hidden && !b.Locked && !b.Archived
 	pg.CanAccept = pg.Question && a.SignedIn() && a.UserID == t.AuthorID
-	pg.PostForm, pg.Langs = f, langOptions(tr.Lang())
+	pg.PostForm, pg.Langs, pg.Accept = f, langOptions(tr.Lang()), acceptList()
 	pg.HasErrors = f.Failed()
 	if a.SignedIn() {
 		rel, err := s.relations(r)
@@ -255,6 +260,7 @@ func (s *Server) threadPage(w http.ResponseWriter, r *http.Request, status int, 
 	}
 	pg.Posts = postViews(r, n, t, posts, rd, func(v *view.PostView) {
 		v.CanReport, v.CanTranslate, v.CanHide = a.SignedIn(), a.SignedIn() && !v.Hidden, pg.Moderator
+		v.Files = files[v.ID]
 	})
 	if a.SignedIn() {
 		if err := s.Boards.MarkRead(ctx, t.ID); err != nil {
@@ -262,6 +268,50 @@ func (s *Server) threadPage(w http.ResponseWriter, r *http.Request, status int, 
 		}
 	}
 	return s.render(w, r, status, view.Thread(pg))
+}
+
+// threadFiles lists the files of a thread (under post id 0) and of its posts that the reader
+// may download, as the store decides (a post may link a practice's file the reader does not see).
+func (s *Server) threadFiles(r *http.Request, t board.Thread, posts []board.Post) (map[int64][]view.AttachmentRow, error) {
+	out := map[int64][]view.AttachmentRow{}
+	ids := slices.Clone(t.Attachments)
+	for _, p := range posts {
+		for _, id := range p.Attachments {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	fs, err := s.boardFiles()
+	if err != nil {
+		return nil, err
+	}
+	atts, err := fs.Files(r.Context(), ids)
+	if err != nil {
+		return nil, err
+	}
+	tr := stateOf(r).tr
+	byID := map[int64]view.AttachmentRow{}
+	for _, at := range atts {
+		byID[at.ID] = view.AttachmentRow{ID: at.ID, Name: at.Name, Type: fileKind(at.Type), Size: sizeText(tr, at.Size),
+			Href: "/attachments/" + strconv.FormatInt(at.ID, 10)}
+	}
+	// In each post's own order.
+	add := func(post int64, list []int64) {
+		for _, id := range list {
+			if row, ok := byID[id]; ok {
+				out[post] = append(out[post], row)
+			}
+		}
+	}
+	add(0, t.Attachments)
+	for _, p := range posts {
+		add(p.ID, p.Attachments)
+	}
+	return out, nil
 }
 
 // reading is the language a reader reads a thread in, and the thread's translations.

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/board"
 	"github.com/citypact/citypact/internal/httpx"
 	"github.com/citypact/citypact/internal/practice"
 	"github.com/citypact/citypact/internal/web/view"
@@ -33,8 +34,35 @@ func (s *Server) practiceOfQuery(r *http.Request, name string) (practice.Practic
 // read, and so that the upload's own body limit (an exact path) applies. The file is checked by
 // its content (practice.CheckUpload): what is refused is shown on the practice's page in the
 // reader's language, and nothing is stored.
+//
+// The boards' forms that carry a file post here too, for the same reason (the upload's body
+// limit): ?board={slug} starts a thread, ?thread={id} answers or comments (see createThread and
+// createPost), and who may post is the store's to decide as for the forms without a file.
 func (s *Server) attachmentUpload(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
+	q := r.URL.Query()
+	switch {
+	case q.Has("board"):
+		slug := q.Get("board")
+		if slug == "" || len(slug) > board.MaxSlugLen {
+			return citypact.NotFound("board")
+		}
+		b, err := s.Boards.BoardBySlug(ctx, slug)
+		if err != nil {
+			return err
+		}
+		return s.createThread(w, r, b)
+	case q.Has("thread"):
+		id, err := strconv.ParseInt(q.Get("thread"), 10, 64)
+		if err != nil || id <= 0 {
+			return citypact.NotFound("thread")
+		}
+		t, err := s.Boards.Thread(ctx, id)
+		if err != nil {
+			return err
+		}
+		return s.createPost(w, r, t)
+	}
 	p, err := s.practiceOfQuery(r, "practice")
 	if err != nil {
 		return err
@@ -82,7 +110,9 @@ func (s *Server) attachmentUpload(w http.ResponseWriter, r *http.Request) error 
 	return s.redirect(w, r, view.PracticeHref(p.ID, p.Slug)+"#attachments", "flash.attachment_saved")
 }
 
-// attachmentDownload serves GET /attachments/{id} to those who may see its practice: always as
+// attachmentDownload serves GET /attachments/{id} to those who may see it (a practice's file to
+// those who see the practice, a board file to those who see a thread or post linking it: the
+// store decides, and what they may not see is not found): always as
 // a download (never shown inline), with the type its content was found to have, nosniff and a
 // sandboxing CSP, so that no file a user sent can run as a page of the hub.
 func (s *Server) attachmentDownload(w http.ResponseWriter, r *http.Request) error {

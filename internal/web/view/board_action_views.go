@@ -71,4 +71,5 @@ type CommentFormPage struct {
 	Target ThreadTarget
 	Form   Form
 	Langs  []Option
+	Accept string // the file input's accept list
 }

@@ -113,7 +113,8 @@ type PostView struct {
 	Accepted bool
 	Hidden   bool
 	Date     string
-	Comments []PostView // comments under an answer
+	Comments []PostView      // comments under an answer
+	Files    []AttachmentRow // the files it links that the reader may download
 	// Translation is set when Body is a reader's translation rather than the original.
 	Translation *TranslationNote
 	// Links under the post for the signed-in reader.
@@ -160,7 +161,8 @@ type ThreadPage struct {
 	Tags       []string
 	Supply     *SupplyView
 	Practices  []PracticeRef
-	Posts      []PostView // the accepted answer first, then the others oldest first
+	Files      []AttachmentRow // the thread's own files the reader may download
+	Posts      []PostView      // the accepted answer first, then the others oldest first
 	Hidden     bool
 	PostsTitle string
 	Question   bool     // on a questions board: posts are answers
@@ -168,6 +170,7 @@ type ThreadPage struct {
 	CanAccept  bool     // the reader asked: each answer has an accept button
 	PostForm   Form     // the reply form, with its errors when it came back
 	Langs      []Option // the reply form's languages
+	Accept     string   // the file inputs' accept list
 	Locked     bool
 	// Translation is set when the title and text are shown in a translation.
 	Translation *TranslationNote
@@ -191,6 +194,16 @@ type ThreadFormPage struct {
 	Langs      []Option
 	Supply     bool     // a supply board: the form has the structured fields
 	Currencies []Option // ISO 4217 codes
+	Accept     string   // the file input's accept list
+}
+
+// UploadHref is where a board form with a file posts: the upload path, whose body limit fits
+// a file, naming the board (a new thread) or the thread (an answer or comment).
+func UploadHref(boardSlug string, threadID int64) string {
+	if boardSlug != "" {
+		return "/attachments?board=" + url.QueryEscape(boardSlug)
+	}
+	return "/attachments?thread=" + strconv.FormatInt(threadID, 10)
 }
 
 // ThreadLangHref is the page of thread id read in lang ("original" for the original texts).
