@@ -127,7 +127,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, opt Options)
 	limiter := httpx.NewLimiter(2 * runtime.GOMAXPROCS(0))
 	a.web = web.New(web.Deps{Accounts: a.Accounts, Directory: db, Cases: db, Practices: db, Boards: db.BoardStore(), Settings: db, Audit: db, Assets: assets, Log: log,
 		SecureCookies: cfg.TLS(), BehindProxy: cfg.BehindProxy, Demo: isDemo, Versions: db, Limiter: limiter, Mail: a.Mail,
-		Titles: db.BoardStore(), Unsubscribe: &boardmail.Unsubscriber{Links: links, Store: db.BoardStore()}})
+		BoardSearch: db.BoardStore(), Files: db.BoardStore(), Titles: db.BoardStore(), Unsubscribe: &boardmail.Unsubscriber{Links: links, Store: db.BoardStore()}})
 	a.api = api.New(api.Deps{Accounts: a.Accounts, Directory: db, Audit: db, Cases: db, Practices: db, Boards: db.BoardStore(), BaseURL: cfg.BaseURL, Version: db.DataVersion, Limiter: limiter, Log: log})
 	a.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Handler = a.handler()
@@ -177,7 +177,7 @@ func (a *App) handler() http.Handler {
 	return httpx.Chain(mux,
 		httpx.Observe(a.Log, httpx.NewMetrics(a.registry)),
 		httpx.SecurityHeaders(a.Config.TLS()),
-		httpx.LimitBody(a.Config.MaxBodyBytes, map[string]int64{"/imports": a.Config.MaxUpload, "/api/v1/imports": a.Config.MaxUpload, "/attachments": a.Config.MaxUpload}),
+		httpx.LimitBody(a.Config.MaxBodyBytes, uploadRoutes(a.Config.MaxUpload)),
 		cop.Handler,
 	)
 }
@@ -294,4 +294,16 @@ func seedDemo(ctx context.Context, db *store.DB, log *slog.Logger) error {
 	}
 	log.Info("demo hub seeded", "organisations", sum.Organisations, "memberships", sum.Memberships, "entries", sum.Entries)
 	return nil
+}
+
+// uploadRoutes are the routes whose bodies may carry a file, with the upload limit; every other
+// body is held to MaxBodyBytes. The boards' forms to start a thread and to answer or comment carry
+// an optional file.
+func uploadRoutes(limit int64) map[string]int64 {
+	m := map[string]int64{}
+	for _, p := range []string{"POST /imports", "POST /api/v1/imports", "POST /attachments",
+		"POST /boards/{slug}/new", "POST /threads/{id}/posts"} {
+		m[p] = limit
+	}
+	return m
 }

@@ -32,7 +32,7 @@ func TestBoardFiles(t *testing.T) {
 		taipei := signedIn(t, h.Hub, h.Other, "")
 		ko := i18n.For(i18n.KO)
 		private := "/threads/" + strconv.FormatInt(h.private.ID, 10)
-		upload := "/attachments?thread=" + strconv.FormatInt(h.private.ID, 10)
+		upload := "/threads/" + strconv.FormatInt(h.private.ID, 10) + "/posts"
 
 		// What a refusal must leave as it was: the thread's posts and Seoul's stored bytes.
 		posts := func() int {
@@ -137,7 +137,7 @@ func TestBoardFiles(t *testing.T) {
 		}
 
 		// A new thread with a file on a public board: anyone downloads it.
-		res = seoul.PostFile("/attachments?board="+h.public.Slug, "file", "plan.pdf", samplePDF,
+		res = seoul.PostFile("/boards/"+h.public.Slug+"/new", "file", "plan.pdf", samplePDF,
 			url.Values{"title": {"Our screening plan"}, "body": {"Attached."}, "lang": {"en"}})
 		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/threads/") {
 			t.Fatalf("thread with a file: %d\n%s", res.StatusCode, res.Body)
@@ -151,7 +151,7 @@ func TestBoardFiles(t *testing.T) {
 		}
 		// A refused thread stores nothing either.
 		threadsBefore, usageBefore := len(threadsOn(t, h, h.public.ID)), usage()
-		res = seoul.PostFile("/attachments?board="+h.public.Slug, "file", "x.png", []byte("<html><script>1</script></html>"),
+		res = seoul.PostFile("/boards/"+h.public.Slug+"/new", "file", "x.png", []byte("<html><script>1</script></html>"),
 			url.Values{"title": {"Refused"}, "body": {"x"}, "lang": {"en"}})
 		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="f-file-error"`) {
 			t.Errorf("thread with an HTML file: %d", res.StatusCode)
@@ -161,7 +161,7 @@ func TestBoardFiles(t *testing.T) {
 		}
 
 		// A comment on an answer carries a file too.
-		res = member.PostFile("/attachments?thread="+strconv.FormatInt(h.question.ID, 10), "file", "notes.txt", []byte("Lane plan: ten cars.\n"),
+		res = member.PostFile("/threads/"+strconv.FormatInt(h.question.ID, 10)+"/posts", "file", "notes.txt", []byte("Lane plan: ten cars.\n"),
 			url.Values{"parent": {strconv.FormatInt(h.answer.ID, 10)}, "body": {"Our notes."}, "lang": {"en"}})
 		if res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("comment with a file: %d\n%s", res.StatusCode, res.Body)
@@ -173,6 +173,15 @@ func TestBoardFiles(t *testing.T) {
 		last := ps[len(ps)-1]
 		if last.Kind != board.PostComment || len(last.Attachments) != 1 {
 			t.Errorf("stored comment: %+v", last)
+		}
+
+		// A file larger than an ordinary form's body limit (1 MiB) but within the upload limit
+		// goes through the answer form: its route has the upload's body limit.
+		big := append(append([]byte{}, samplePDF...), make([]byte, 3<<20)...)
+		res = member.PostFile("/threads/"+strconv.FormatInt(h.question.ID, 10)+"/posts", "file", "floor-plan.pdf", big,
+			url.Values{"body": {"Our floor plan."}, "lang": {"en"}})
+		if res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("a 3 MiB file with an answer: %d\n%s", res.StatusCode, res.Body)
 		}
 
 		// A practice's file still uploads and downloads as before, for its editors' organisation.

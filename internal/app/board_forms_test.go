@@ -54,7 +54,7 @@ func TestBoardForms(t *testing.T) {
 
 		page := taipei.Get(thread)
 		// The answer form posts to the upload path, which takes its optional file.
-		if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, `action="/attachments?thread=`+strings.TrimPrefix(thread, "/threads/")+`"`) {
+		if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, `action="`+thread+`/posts"`) {
 			t.Fatalf("Taipei sees no answer form: %d", page.StatusCode)
 		}
 		if strings.Contains(page.Body, `action="`+thread+`/accept"`) {

@@ -178,7 +178,7 @@ func TestAccessibility(t *testing.T) {
 		b.checkAxe(fmt.Sprintf("a report without a reason (%s, %d px)", p.lang, p.width))
 		b.open("/boards/masks/new", 200)
 		b.fill("#f-unit-price", "12,50")
-		if st := b.click(`main form[action="/attachments?board=masks"] button[type="submit"]`); st != 422 {
+		if st := b.click(`main form[action="/boards/masks/new"] button[type="submit"]`); st != 422 {
 			t.Errorf("a supply form with errors: status %d, want 422", st)
 		}
 		b.checkTranslated(p.lang)

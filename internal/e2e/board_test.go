@@ -80,7 +80,7 @@ func TestBrowserBoardQuestionAnswered(t *testing.T) {
 		b.fill("#f-tags", "screening")
 		b.fill("#f-to-orgs", "taipei")
 		// The board's forms post to the upload path, which takes their optional file.
-		if st := b.click(fmt.Sprintf(`main form[action="/attachments?board=%s"] button[type="submit"]`, strings.TrimPrefix(boardPg, "/boards/"))); st != 200 {
+		if st := b.click(fmt.Sprintf(`main form[action="%s/new"] button[type="submit"]`, boardPg)); st != 200 {
 			t.Fatalf("asking: status %d\n%s", st, b.bodyText())
 		}
 		thread := b.location()
@@ -111,7 +111,7 @@ func TestBrowserBoardQuestionAnswered(t *testing.T) {
 		if st := b.click(link); st != 200 || b.location() != thread {
 			t.Fatalf("opening the question: status %d at %s", st, b.location())
 		}
-		answerForm := fmt.Sprintf(`main form[action="/attachments?thread=%s"]`, strings.TrimPrefix(thread, "/threads/"))
+		answerForm := fmt.Sprintf(`main form[action="%s/posts"]`, thread)
 		for _, text := range []string{first, second} {
 			if !b.has(answerForm) {
 				t.Fatalf("Taipei's member has no answer form:\n%s", b.bodyText())

@@ -140,3 +140,37 @@ func TestClientGone(t *testing.T) {
 		t.Error("ClientGone misjudged")
 	}
 }
+
+// Upload routes are matched as the router matches them: a pattern's path and method get the
+// larger limit; every other request, the same path by another method included, the small one.
+func TestLimitBodyUploads(t *testing.T) {
+	read := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := io.ReadAll(r.Body); err != nil {
+			w.WriteHeader(StatusOf(err))
+		}
+	})
+	h := LimitBody(10, map[string]int64{"POST /threads/{id}/posts": 100, "POST /imports": 100})(read)
+	body := strings.Repeat("x", 50)
+	for _, tc := range []struct {
+		method, path string
+		want         int
+	}{
+		{http.MethodPost, "/threads/42/posts", http.StatusOK},
+		{http.MethodPost, "/imports", http.StatusOK},
+		{http.MethodPut, "/threads/42/posts", http.StatusRequestEntityTooLarge},
+		{http.MethodPost, "/threads/42/accept", http.StatusRequestEntityTooLarge},
+		{http.MethodPost, "/threads/42/posts/more", http.StatusRequestEntityTooLarge},
+		{http.MethodPost, "/imports/x", http.StatusRequestEntityTooLarge},
+	} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(tc.method, tc.path, strings.NewReader(body)))
+		if w.Code != tc.want {
+			t.Errorf("%s %s with 50 bytes: %d, want %d", tc.method, tc.path, w.Code, tc.want)
+		}
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/threads/42/posts", strings.NewReader(strings.Repeat("x", 101))))
+	if w.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("an upload over its own limit: %d", w.Code)
+	}
+}

@@ -173,14 +173,20 @@ func SecurityHeaders(tls bool) Middleware {
 }
 
 // LimitBody caps every request body; a larger body fails to read with *http.MaxBytesError,
-// which StatusOf maps to 413. Requests to the paths in uploads (exact paths of file-upload
-// endpoints) get that path's larger limit instead.
+// which StatusOf maps to 413. Requests matching a pattern of uploads (ServeMux patterns of the
+// file-upload routes, such as "POST /threads/{id}/posts") get its larger limit instead.
 func LimitBody(n int64, uploads map[string]int64) Middleware {
+	// The upload routes are matched as the router matches them (patterns such as
+	// "POST /threads/{id}/posts"), by a mux of their own.
+	match := http.NewServeMux()
+	for pattern := range uploads {
+		match.Handle(pattern, http.NotFoundHandler())
+	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			limit := n
-			if u, ok := uploads[r.URL.Path]; ok && r.Method == http.MethodPost {
-				limit = u
+			if _, pattern := match.Handler(r); pattern != "" {
+				limit = uploads[pattern]
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 			next.ServeHTTP(w, r)

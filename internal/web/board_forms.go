@@ -337,22 +337,20 @@ func rateLimited(w http.ResponseWriter, err error) error {
 	return err
 }
 
-// boardFileStore is what the board forms need of the store for files. The store's BoardStore
-// has it beside board.Store, which cannot name practice.Attachment (domain packages do not
-// import each other).
-type boardFileStore interface {
+// BoardFiles is what the board forms need of the store for files, beside board.Store, which
+// cannot name practice.Attachment (domain packages do not import each other).
+type BoardFiles interface {
 	FileUsage(ctx context.Context) (int64, error)
 	SaveFile(ctx context.Context, a *practice.Attachment, content io.Reader, lim practice.Limits) error
 	DeleteFile(ctx context.Context, id int64) error
 	Files(ctx context.Context, ids []int64) ([]practice.Attachment, error)
 }
 
-func (s *Server) boardFiles() (boardFileStore, error) {
-	fs, ok := s.Boards.(boardFileStore)
-	if !ok {
-		return nil, errors.New("the board store keeps no files")
+func (s *Server) boardFiles() (BoardFiles, error) {
+	if s.Files == nil {
+		return nil, errors.New("the server was given no store of board files")
 	}
-	return fs, nil
+	return s.Files, nil
 }
 
 // boardFile is the file a board form carries, read whole (at most the per-file limit), through

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/citypact/citypact"
-	"github.com/citypact/citypact/internal/board"
 	"github.com/citypact/citypact/internal/httpx"
 	"github.com/citypact/citypact/internal/practice"
 	"github.com/citypact/citypact/internal/web/view"
@@ -31,38 +30,10 @@ func (s *Server) practiceOfQuery(r *http.Request, name string) (practice.Practic
 
 // attachmentUpload serves POST /attachments?practice={id}: an editor of the owner attaches a
 // file. The practice is named in the query, so that who may upload is decided before the body is
-// read, and so that the upload's own body limit (an exact path) applies. The file is checked by
-// its content (practice.CheckUpload): what is refused is shown on the practice's page in the
-// reader's language, and nothing is stored.
-//
-// The boards' forms that carry a file post here too, for the same reason (the upload's body
-// limit): ?board={slug} starts a thread, ?thread={id} answers or comments (see createThread and
-// createPost), and who may post is the store's to decide as for the forms without a file.
+// read. The file is checked by its content (practice.CheckUpload): what is refused is shown on
+// the practice's page in the reader's language, and nothing is stored.
 func (s *Server) attachmentUpload(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	q := r.URL.Query()
-	switch {
-	case q.Has("board"):
-		slug := q.Get("board")
-		if slug == "" || len(slug) > board.MaxSlugLen {
-			return citypact.NotFound("board")
-		}
-		b, err := s.Boards.BoardBySlug(ctx, slug)
-		if err != nil {
-			return err
-		}
-		return s.createThread(w, r, b)
-	case q.Has("thread"):
-		id, err := strconv.ParseInt(q.Get("thread"), 10, 64)
-		if err != nil || id <= 0 {
-			return citypact.NotFound("thread")
-		}
-		t, err := s.Boards.Thread(ctx, id)
-		if err != nil {
-			return err
-		}
-		return s.createPost(w, r, t)
-	}
 	p, err := s.practiceOfQuery(r, "practice")
 	if err != nil {
 		return err

@@ -125,7 +125,7 @@ func (s *Server) Routes() []httpx.Route {
 		route(post, "/practices/{id}/translations", M, s.translationSave),
 		// Members: the boards' forms with a file post here (the one path with the upload's body
 		// limit); a practice's file still needs practice.CanEdit, asked before the body is read.
-		route(post, "/attachments", M, s.attachmentUpload),
+		route(post, "/attachments", E, s.attachmentUpload),
 		route(get, "/attachments/{id}", V, s.attachmentDownload),
 		route(post, "/attachments/{id}/delete", E, s.attachmentDelete),
 		route(get, "/handbooks/new", E, s.handbookNewForm),

@@ -86,11 +86,10 @@ func (s *Server) searchShow(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) searchBoards(r *http.Request, q string, n *namer, pg *view.SearchPage) error {
 	ctx := r.Context()
 	tr := stateOf(r).tr
-	searcher, ok := s.Boards.(board.Searcher)
-	if !ok {
-		return nil // a hub whose store cannot search its boards shows the library alone
+	if s.BoardSearch == nil {
+		return nil // a server given no board search shows the library alone
 	}
-	res, err := searcher.Search(ctx, board.SearchQuery{Text: q, Limit: searchThreads})
+	res, err := s.BoardSearch.Search(ctx, board.SearchQuery{Text: q, Limit: searchThreads})
 	if err != nil {
 		return err
 	}

@@ -35,6 +35,8 @@ type Deps struct {
 	Cases         cases.Store
 	Practices     practice.Store
 	Boards        board.Store
+	BoardSearch   board.Searcher // the boards in the site-wide search
+	Files         BoardFiles     // files on the boards' threads and posts
 	Settings      Settings
 	Audit         audit.Reader
 	Assets        *Assets

@@ -197,13 +197,13 @@ type ThreadFormPage struct {
 	Accept     string   // the file input's accept list
 }
 
-// UploadHref is where a board form with a file posts: the upload path, whose body limit fits
-// a file, naming the board (a new thread) or the thread (an answer or comment).
+// UploadHref is where a board form with a file posts: the board's new-thread path, or the
+// thread's posts (answers and comments), whose body limit fits a file (see app.uploadRoutes).
 func UploadHref(boardSlug string, threadID int64) string {
 	if boardSlug != "" {
-		return "/attachments?board=" + url.QueryEscape(boardSlug)
+		return "/boards/" + url.PathEscape(boardSlug) + "/new"
 	}
-	return "/attachments?thread=" + strconv.FormatInt(threadID, 10)
+	return "/threads/" + strconv.FormatInt(threadID, 10) + "/posts"
 }
 
 // ThreadLangHref is the page of thread id read in lang ("original" for the original texts).
