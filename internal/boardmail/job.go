@@ -40,7 +40,14 @@ type Store interface {
 	QueueDigests(ctx context.Context, ds []board.Digest, msgs [][]mail.Message) error
 	// MailRecipients returns the users of ids who can get mail (not disabled), by id.
 	MailRecipients(ctx context.Context, ids []int64) (map[int64]Recipient, error)
+	// PurgeNotifications deletes the notifications created before a time, returning how many.
+	PurgeNotifications(ctx context.Context, before time.Time) (int64, error)
 }
+
+// Retention is how long notifications are kept: the in-app list and its unread count, marking a
+// thread read and building a digest all read a user's notifications, which would otherwise only
+// grow. Long past every digest's period (a week), and longer than a question stays current.
+const Retention = 180 * 24 * time.Hour
 
 // Kicker is the mail worker, told that the job queued mail.
 type Kicker interface{ Kick() }
@@ -152,6 +159,22 @@ func (j *Job) Tick(ctx context.Context) {
 		if n > 0 {
 			j.opt.Logger.Info("board digests queued", "frequency", f, "end", end, "messages", n)
 		}
+		if f == board.FreqDaily {
+			j.purge(ctx, end)
+		}
+	}
+}
+
+// purge deletes the notifications older than Retention, once a day after the daily digests
+// (which need the day's notifications). Several instances may purge at once: each deletes what
+// is left.
+func (j *Job) purge(ctx context.Context, end time.Time) {
+	n, err := j.store.PurgeNotifications(ctx, end.Add(-Retention))
+	switch {
+	case err != nil && ctx.Err() == nil:
+		j.opt.Logger.Warn("board notifications purge", "err", err)
+	case n > 0:
+		j.opt.Logger.Info("board notifications purged", "before", end.Add(-Retention), "deleted", n)
 	}
 }
 

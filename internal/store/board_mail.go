@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/board"
@@ -194,4 +195,40 @@ func (bs *BoardStore) QueueDigests(ctx context.Context, ds []board.Digest, msgs 
 		}
 		return nil
 	})
+}
+
+// purgeBatch bounds the rows one DELETE of PurgeNotifications removes, so that the first purge of
+// an old hub does not hold the writer for long.
+const purgeBatch = 10000
+
+// PurgeNotifications deletes the notifications created before before, read or not, digested or
+// not, and returns how many. Notification ids grow with their creation time, so the old ones are
+// those below the first id created at or after before, found by walking the primary key from its
+// start (where, after the first purge, only a day's worth waits). No audit row: notifications are
+// derived from posts, which stay.
+func (bs *BoardStore) PurgeNotifications(ctx context.Context, before time.Time) (n int64, err error) {
+	db := bs.db
+	defer citypact.Wrap(&err, "store.PurgeNotifications")
+	var cut int64
+	err = db.rq.QueryRowContext(db.reading(ctx), `SELECT COALESCE((SELECT id FROM board_notifications WHERE created_at >= $1 ORDER BY id LIMIT 1),
+		(SELECT MAX(id) + 1 FROM board_notifications), 0)`, before.UTC()).Scan(&cut)
+	if err != nil {
+		return 0, err
+	}
+	for {
+		var deleted int64
+		err := db.tx(ctx, func(tx *sql.Tx) error {
+			res, err := tx.ExecContext(ctx, `DELETE FROM board_notifications WHERE id IN (
+				SELECT id FROM board_notifications WHERE id < $1 ORDER BY id LIMIT $2)`, cut, purgeBatch)
+			if err != nil {
+				return err
+			}
+			deleted, err = res.RowsAffected()
+			return err
+		})
+		n += deleted
+		if err != nil || deleted < purgeBatch {
+			return n, err
+		}
+	}
 }

@@ -177,3 +177,39 @@ func TestBoardMailTwoInstances(t *testing.T) {
 		}
 	})
 }
+
+// The daily run of the mail job purges notifications older than boardmail.Retention, read or not,
+// and leaves the newer ones; a second purge finds nothing more.
+func TestBoardNotificationsPurged(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		f := newForum(t, dsn)
+		bs, ctx := f.bs, context.Background()
+		mustSubscribe(t, bs, as(f.taipeiMember), board.Subscription{Kind: board.FollowBoard, TargetID: f.public.ID})
+		f.mustThread(t, as(f.seoulMember), f.public, "Old question") // notifies Taipei's member
+		*f.now = f.now.Add(200 * 24 * time.Hour)
+		f.mustThread(t, as(f.seoulMember), f.public, "New question")
+		if got := len(notes(t, bs, f.taipeiMember)); got != 2 {
+			t.Fatalf("notifications before the purge: %d, want 2", got)
+		}
+		key, err := f.db.MailKey(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := *f.now
+		job := boardmail.NewJob(bs, boardmail.NewLinks("https://hub.example", key), boardmail.Options{Now: func() time.Time { return now }})
+		job.Tick(ctx)
+		ns, err := bs.Notifications(as(f.taipeiMember), board.NotificationFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ns) != 1 || ns[0].CreatedAt.Before(now.Add(-boardmail.Retention)) {
+			t.Errorf("after the purge: %+v, want the new question's notification only", ns)
+		}
+		if n, err := bs.PurgeNotifications(ctx, now.Add(-boardmail.Retention)); err != nil || n != 0 {
+			t.Errorf("a second purge deleted %d (%v), want 0", n, err)
+		}
+		if n, err := bs.PurgeNotifications(ctx, now.Add(time.Hour)); err != nil || n != 1 {
+			t.Errorf("purging everything deleted %d (%v), want 1", n, err)
+		}
+	})
+}
