@@ -162,7 +162,7 @@ func TestAccessibility(t *testing.T) {
 	for _, p := range passes {
 		b.viewport(p.width)
 		b.setLang(p.lang)
-		for _, path := range []string{"/", "/account", "/account/sessions", "/account/tokens", "/account/totp", "/invitations", "/admin", "/admin/users", "/admin/audit"} {
+		for _, path := range []string{"/", "/account", "/account/sessions", "/account/tokens", "/account/totp", "/account/notifications", "/notifications", "/search?q=screening", "/invitations", "/admin", "/admin/users", "/admin/audit"} {
 			visit(p, path, 200)
 		}
 		for _, path := range boardAdmin {
