@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/board"
 	"github.com/citypact/citypact/internal/cases"
 	"github.com/citypact/citypact/internal/directory"
 	"github.com/citypact/citypact/internal/web/view"
@@ -121,6 +122,14 @@ func (s *Server) orgShow(w http.ResponseWriter, r *http.Request) error {
 		p.Contacts = append(p.Contacts, c)
 	}
 	p.Timeline = entryRows(r, timeline, rs, a, true)
+	if a.SignedIn() {
+		subs, err := s.Boards.Subscriptions(ctx)
+		if err != nil {
+			return err
+		}
+		p.Follow = view.FollowButton{Can: true, Following: followed(subs, board.FollowOrg, o.ID, "") != 0,
+			Action: p.Org.Href() + "/follow", Back: p.Org.Href(), Label: p.Org.Name.Text, LabelLang: p.Org.Name.Lang}
+	}
 	return s.render(w, r, http.StatusOK, view.Organisation(p))
 }
 

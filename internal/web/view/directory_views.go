@@ -227,8 +227,9 @@ type OrgPage struct {
 	Timeline        []EntryRow
 	CanEdit         bool
 	CanDelete       bool
-	Areas           []AreaRef // the organisation's areas with daily numbers
-	CanPublish      bool      // an editor may start publishing daily numbers (no area yet)
+	Areas           []AreaRef    // the organisation's areas with daily numbers
+	CanPublish      bool         // an editor may start publishing daily numbers (no area yet)
+	Follow          FollowButton // signed-in readers follow the organisation's new threads
 }
 
 // IsNetwork reports whether the organisation is a network, which has a members page.
