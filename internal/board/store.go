@@ -35,6 +35,14 @@ type ThreadFilter struct {
 	Page citypact.Page
 }
 
+// Reading is a thread as its page shows it (Store.ReadThread).
+type Reading struct {
+	Board        Board
+	Thread       Thread
+	Posts        []Post
+	Translations []Translation
+}
+
 // NotificationFilter narrows the actor's own notification list, newest first.
 type NotificationFilter struct {
 	Unread bool
@@ -104,6 +112,10 @@ type Store interface {
 	UpdateThread(ctx context.Context, t *Thread) error
 	Thread(ctx context.Context, id int64) (Thread, error)
 	Threads(ctx context.Context, f ThreadFilter) ([]Thread, error)
+	// ReadThread returns what a thread's page shows, under one visibility check: the thread (as
+	// Thread returns it), its board, and the posts (oldest first) and translations the actor may
+	// see (as Posts and Translations return them).
+	ReadThread(ctx context.Context, id int64) (Reading, error)
 
 	// CreatePost stores p in its thread as the actor (CanPost, CheckRate, Post.Validate),
 	// raises the thread's ActivityAt (and AnsweredAt for its first answer), subscribes the

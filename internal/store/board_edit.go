@@ -208,6 +208,12 @@ func (bs *BoardStore) Translations(ctx context.Context, threadID int64) (_ []boa
 	for _, p := range ps {
 		seen[p.ID] = board.CanSeePost(a, b, t, p, rel)
 	}
+	return db.translationsOf(ctx, threadID, seen)
+}
+
+// translationsOf reads the translations of a thread's text (post 0) and of its posts for which
+// seen is true.
+func (db *DB) translationsOf(ctx context.Context, threadID int64, seen map[int64]bool) ([]board.Translation, error) {
 	rows, err := db.rq.QueryContext(ctx, `SELECT thread_id, post_id, lang, title, body, version, translator_id, at
 		FROM board_translations WHERE thread_id = $1 ORDER BY post_id, lang`, threadID)
 	if err != nil {

@@ -180,13 +180,49 @@ func (bs *BoardStore) Thread(ctx context.Context, id int64) (_ board.Thread, err
 	ctx = db.reading(ctx)
 	a := citypact.ActorFrom(ctx)
 	_, t, _, err := db.visibleThread(ctx, db.rq, a, id, false)
-	if err != nil || !a.SignedIn() || t.SameCount == 0 {
+	if err != nil {
 		return t, err
 	}
+	return t, db.markedSame(ctx, a, &t)
+}
+
+// markedSame sets t.MarkedSame for the actor.
+func (db *DB) markedSame(ctx context.Context, a citypact.Actor, t *board.Thread) error {
+	if !a.SignedIn() || t.SameCount == 0 {
+		return nil
+	}
 	var n int
-	err = db.rq.QueryRowContext(ctx, `SELECT COUNT(*) FROM thread_same WHERE thread_id = $1 AND user_id = $2`, t.ID, a.UserID).Scan(&n)
+	err := db.rq.QueryRowContext(ctx, `SELECT COUNT(*) FROM thread_same WHERE thread_id = $1 AND user_id = $2`, t.ID, a.UserID).Scan(&n)
 	t.MarkedSame = n > 0
-	return t, err
+	return err
+}
+
+// ReadThread returns a thread with its board, posts and translations (see board.Store).
+func (bs *BoardStore) ReadThread(ctx context.Context, id int64) (_ board.Reading, err error) {
+	db := bs.db
+	defer citypact.Wrap(&err, "store.ReadThread(%d)", id)
+	ctx = db.reading(ctx)
+	a := citypact.ActorFrom(ctx)
+	b, t, rel, err := db.visibleThread(ctx, db.rq, a, id, false)
+	if err != nil {
+		return board.Reading{}, err
+	}
+	if err := db.markedSame(ctx, a, &t); err != nil {
+		return board.Reading{}, err
+	}
+	rd := board.Reading{Board: b, Thread: t}
+	all, err := postsWhere(ctx, db.rq, `p.thread_id = $1 ORDER BY p.id`, id)
+	if err != nil {
+		return board.Reading{}, err
+	}
+	seen := map[int64]bool{0: true}
+	for _, p := range all {
+		if seen[p.ID] = board.CanSeePost(a, b, t, p, rel); seen[p.ID] {
+			rd.Posts = append(rd.Posts, p)
+		}
+	}
+	rd.Translations, err = db.translationsOf(ctx, id, seen)
+	return rd, err
 }
 
 // threadVisible is CanSeeThread as SQL on t and its board b: the board's predicate, and a hidden

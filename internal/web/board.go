@@ -143,34 +143,27 @@ func (s *Server) relations(r *http.Request) (board.Relations, error) {
 // threadShow serves GET /threads/{id}: a thread with its posts, the accepted answer first.
 // Showing it to a signed-in reader marks their notifications about it read.
 func (s *Server) threadShow(w http.ResponseWriter, r *http.Request) error {
-	t, err := s.threadOf(r)
-	if err != nil {
-		return err
-	}
-	b, err := s.Boards.Board(r.Context(), t.BoardID)
-	if err != nil {
-		return err
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return citypact.NotFound("thread")
 	}
 	f := view.Form{Values: map[string]string{"lang": string(stateOf(r).tr.Lang())}}
-	return s.threadPage(w, r, http.StatusOK, t, b, f)
+	return s.threadPage(w, r, http.StatusOK, id, f)
 }
 
-// threadPage renders thread t of board b with status; f is the reply form, with its errors
-// when a post came back invalid. Texts are shown in the reader's language where a human
+// threadPage renders thread id with status (read with its board, posts and translations under
+// one visibility check); f is the reply form, with its errors when a post came back invalid. Texts are shown in the reader's language where a human
 // translation exists (?lang= picks another, ?lang=original the originals), each marked as a
 // translation with a link to the original.
-func (s *Server) threadPage(w http.ResponseWriter, r *http.Request, status int, t board.Thread, b board.Board, f view.Form) error {
+func (s *Server) threadPage(w http.ResponseWriter, r *http.Request, status int, id int64, f view.Form) error {
 	ctx := r.Context()
 	st := stateOf(r)
 	tr, a := st.tr, st.actor
-	posts, err := s.threadPosts(r, t.ID)
+	reading, err := s.Boards.ReadThread(ctx, id)
 	if err != nil {
 		return err
 	}
-	trs, err := s.Boards.Translations(ctx, t.ID)
-	if err != nil {
-		return err
-	}
+	b, t, posts, trs := reading.Board, reading.Thread, reading.Posts, reading.Translations
 	n, err := s.namer(r)
 	if err != nil {
 		return err

@@ -276,7 +276,7 @@ func (s *Server) createPost(w http.ResponseWriter, r *http.Request, t board.Thre
 			}
 			return s.commentFormPage(w, r, status, tg, f)
 		}
-		return s.threadPage(w, r, status, t, b, f)
+		return s.threadPage(w, r, status, t.ID, f)
 	} else if err != nil {
 		return err
 	}
