@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/citypact/citypact"
@@ -174,31 +173,9 @@ func (bs *BoardStore) Search(ctx context.Context, sq board.SearchQuery) (_ board
 	if len(cands) == 0 {
 		return res, nil
 	}
-	best := map[int64]candidate{}
-	for _, c := range cands {
-		id := threadOf[c.doc].thread
-		if b, ok := best[id]; !ok || c.score > b.score {
-			best[id] = c
-		}
-	}
-	res.Total = len(best)
-	top := make([]candidate, 0, len(best))
-	for _, c := range best {
-		top = append(top, c)
-	}
-	slices.SortFunc(top, func(x, y candidate) int {
-		switch {
-		case x.score > y.score:
-			return -1
-		case x.score < y.score:
-			return 1
-		case x.doc > y.doc:
-			return -1
-		case x.doc < y.doc:
-			return 1
-		}
-		return 0
-	})
+	// The best document of each thread, best first.
+	top := bestPerItem(cands, func(c candidate) int64 { return threadOf[c.doc].thread })
+	res.Total = len(top)
 	top = top[:min(len(top), limit)]
 	res.Hits, err = db.boardHits(ctx, q, top, threadOf)
 	return res, err

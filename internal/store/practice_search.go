@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -161,15 +162,27 @@ func (db *DB) Search(ctx context.Context, sq practice.SearchQuery) (_ practice.S
 	res := practice.SearchResult{TotalCapped: len(cands) > searchCandidates}
 	cands = cands[:min(len(cands), searchCandidates)]
 
-	// The best document of each practice, best first; ties go to the newer.
+	// The best document of each practice, best first.
+	top := bestPerItem(cands, func(c candidate) int64 { return c.doc >> slotBits })
+	res.Total = len(top)
+	top = top[:min(len(top), limit)]
+	if len(top) == 0 {
+		return res, nil
+	}
+	res.Hits, err = db.hits(ctx, q, top)
+	return res, err
+}
+
+// bestPerItem keeps the best-scoring candidate of each item (a practice, a thread) that item
+// names, best first; ties go to the newer document.
+func bestPerItem(cands []candidate, item func(candidate) int64) []candidate {
 	best := map[int64]candidate{}
 	for _, c := range cands {
-		id := c.doc >> slotBits
+		id := item(c)
 		if b, ok := best[id]; !ok || c.score > b.score {
 			best[id] = c
 		}
 	}
-	res.Total = len(best)
 	top := make([]candidate, 0, len(best))
 	for _, c := range best {
 		top = append(top, c)
@@ -180,19 +193,10 @@ func (db *DB) Search(ctx context.Context, sq practice.SearchQuery) (_ practice.S
 			return -1
 		case x.score < y.score:
 			return 1
-		case x.doc > y.doc:
-			return -1
-		case x.doc < y.doc:
-			return 1
 		}
-		return 0
+		return cmp.Compare(y.doc, x.doc)
 	})
-	top = top[:min(len(top), limit)]
-	if len(top) == 0 {
-		return res, nil
-	}
-	res.Hits, err = db.hits(ctx, q, top)
-	return res, err
+	return top
 }
 
 // candidates runs step 1 of Search, with the scores of step 2. It reads one candidate more than
