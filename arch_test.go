@@ -20,7 +20,7 @@ var rules = []struct {
 	{[]string{mod + "/internal/account", mod + "/internal/audit", mod + "/internal/directory", mod + "/internal/cases", mod + "/internal/series", mod + "/internal/practice", mod + "/internal/board", mod + "/internal/boardmail"},
 		[]string{"net/http", "database/sql", mod + "/internal/store", mod + "/internal/web", mod + "/internal/api", mod + "/internal/httpx"},
 		"domain logic knows no HTTP and no SQL"},
-	{[]string{mod + "/internal/i18n", mod + "/internal/password", mod + "/internal/totp", mod + "/internal/chart", mod + "/internal/search"},
+	{[]string{mod + "/internal/i18n", mod + "/internal/password", mod + "/internal/totp", mod + "/internal/chart", mod + "/internal/search", mod + "/internal/tags"},
 		[]string{"net/http", "database/sql", mod + "/internal/store"}, "pure helpers"},
 	{[]string{mod + "/internal/web", mod + "/internal/api", mod + "/internal/httpx"},
 		[]string{mod + "/internal/store", "database/sql"}, "surfaces reach storage only through domain interfaces"},

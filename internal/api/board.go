@@ -13,6 +13,7 @@ import (
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/board"
 	"github.com/citypact/citypact/internal/i18n"
+	"github.com/citypact/citypact/internal/tags"
 )
 
 // The cities network's boards. The store shows each token only the boards, threads and posts its
@@ -265,7 +266,7 @@ func threadFilter(r *http.Request, b board.Board) (board.ThreadFilter, error) {
 		errs = append(errs, citypact.FieldError{Field: field, Key: key, Args: args})
 	}
 	if tag := q.Get("tag"); tag != "" {
-		if f.Tag = board.NormalizeTag(tag); f.Tag == "" || utf8.RuneCountInString(f.Tag) > board.MaxTagLen {
+		if f.Tag = tags.Fold(tag); f.Tag == "" || utf8.RuneCountInString(f.Tag) > board.MaxTagLen {
 			bad("tag", "board.tag_invalid", "max", strconv.Itoa(board.MaxTagLen))
 		}
 	}

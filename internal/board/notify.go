@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/citypact/citypact"
+	"github.com/citypact/citypact/internal/tags"
 )
 
 // Frequency is how often a user wants e-mail about what they follow. It is one setting per user,
@@ -70,7 +71,7 @@ type Subscription struct {
 
 // Validate normalises the tag and checks that s names exactly what its kind follows.
 func (s *Subscription) Validate() error {
-	s.Tag = NormalizeTag(s.Tag)
+	s.Tag = tags.Fold(s.Tag)
 	switch {
 	case !slices.Contains(Follows, s.Kind):
 		return citypact.Invalid(fe("kind", "field.choice"))

@@ -8,14 +8,13 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
-
 	"github.com/citypact/citypact"
 )
 
-// The helpers below repeat a few of internal/practice's (language tags, tags): domains do not
-// import each other, and the rules here differ where boards need it (titles refuse control
-// characters instead of folding them, because they become mail subjects).
+// The checks below repeat a few of internal/practice's (domains do not import each other; tags
+// are spelt by internal/tags for both), and differ where boards need it: titles refuse control
+// characters instead of folding them, because they become mail subjects; tags refuse "/", because
+// they stand in paths (/tags/{tag}/follow).
 
 // fe builds a field error; args are key/value pairs for the message's placeholders.
 func fe(field, key string, args ...string) citypact.FieldError {
@@ -83,25 +82,6 @@ const (
 	MaxTags   = 10
 	MaxTagLen = 40
 )
-
-// NormalizeTags applies NFKC (full-width letters become ASCII), collapses white space,
-// lower-cases and removes empty tags and duplicates, keeping the first one's position. Filters
-// and tag subscriptions use it too, so that "Masks", "masks " and "ｍａｓｋｓ" are one tag.
-func NormalizeTags(tags []string) []string {
-	var out []string
-	for _, t := range tags {
-		t = NormalizeTag(t)
-		if t != "" && !slices.Contains(out, t) {
-			out = append(out, t)
-		}
-	}
-	return out
-}
-
-// NormalizeTag is NormalizeTags for one tag.
-func NormalizeTag(t string) string {
-	return strings.ToLower(strings.Join(strings.Fields(norm.NFKC.String(t)), " "))
-}
 
 // checkTags checks normalised tags: at most MaxTags, each at most MaxTagLen characters, without
 // the characters that would make a tag ambiguous in a list, a URL or HTML, or controls.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/i18n"
+	"github.com/citypact/citypact/internal/tags"
 )
 
 // Status is where a thread is, for lists and filters. It is derived from the thread's fields
@@ -120,7 +121,7 @@ func (t *Thread) Normalize() {
 	t.Title = strings.TrimSpace(t.Title)
 	t.Body = normalizeText(t.Body)
 	t.Lang = i18n.CanonicalTag(t.Lang)
-	t.Tags = NormalizeTags(t.Tags)
+	t.Tags = tags.Normalize(t.Tags)
 	t.ToOrgs = dedupeIDs(t.ToOrgs)
 	t.ToUsers = dedupeIDs(t.ToUsers)
 	t.Practices = dedupeIDs(t.Practices)

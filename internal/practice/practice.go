@@ -17,10 +17,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
-
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/i18n"
+	"github.com/citypact/citypact/internal/tags"
 )
 
 // Status is where a practice is in its life.
@@ -116,7 +115,7 @@ func (p *Practice) Normalize() {
 	p.Body = strings.TrimRight(p.Body, " \t\r\n")
 	p.Lang = i18n.CanonicalTag(p.Lang)
 	p.Category = strings.TrimSpace(p.Category)
-	p.Tags = normalizeTags(p.Tags)
+	p.Tags = tags.Normalize(p.Tags)
 	p.SDGTargets = normalizeSDG(p.SDGTargets)
 	p.AdaptedFrom = dedupeIDs(p.AdaptedFrom)
 	p.PeriodFrom, p.PeriodTo = dateOf(p.PeriodFrom), dateOf(p.PeriodTo)
@@ -318,19 +317,6 @@ func validSlug(s string) bool {
 		return false // all digits would read as an id
 	}
 	return !slices.Contains(reservedSlugs, s)
-}
-
-// normalizeTags applies NFKC (full-width letters become ASCII), collapses white space, lower-cases
-// and removes duplicates and empty tags, keeping the first spelling's order.
-func normalizeTags(tags []string) []string {
-	var out []string
-	for _, t := range tags {
-		t = strings.ToLower(strings.Join(strings.Fields(norm.NFKC.String(t)), " "))
-		if t != "" && !slices.Contains(out, t) {
-			out = append(out, t)
-		}
-	}
-	return out
 }
 
 func checkTags(tags []string) []citypact.FieldError {

@@ -10,6 +10,7 @@ import (
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/board"
 	"github.com/citypact/citypact/internal/i18n"
+	"github.com/citypact/citypact/internal/tags"
 )
 
 // threadColumns are a thread's own columns under the alias t; Answers counts its visible posts.
@@ -257,7 +258,7 @@ func (bs *BoardStore) Threads(ctx context.Context, f board.ThreadFilter) (_ []bo
 		add("t.board_id = $%d", f.Board)
 	}
 	if f.Tag != "" {
-		add("t.id IN (SELECT thread_id FROM thread_tags WHERE tag = $%d)", board.NormalizeTag(f.Tag))
+		add("t.id IN (SELECT thread_id FROM thread_tags WHERE tag = $%d)", tags.Fold(f.Tag))
 	}
 	if f.Lang != "" {
 		n := args.add(i18n.CanonicalTag(f.Lang))

@@ -14,6 +14,7 @@ import (
 	"github.com/citypact/citypact/internal/feed"
 	"github.com/citypact/citypact/internal/i18n"
 	"github.com/citypact/citypact/internal/markdown"
+	"github.com/citypact/citypact/internal/tags"
 	"github.com/citypact/citypact/internal/web/view"
 )
 
@@ -62,7 +63,7 @@ func (s *Server) tagFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	tag := board.NormalizeTag(r.PathValue("tag"))
+	tag := tags.Fold(r.PathValue("tag"))
 	if tag == "" || utf8.RuneCountInString(tag) > board.MaxTagLen {
 		return citypact.NotFound("tag")
 	}
