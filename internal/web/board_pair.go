@@ -36,16 +36,9 @@ func (s *Server) pairChannel(r *http.Request, o, partner directory.Organisation,
 // pairChannelOpen serves POST /orgs/{slug}/partners/{partner}/channel: it opens (or finds) the
 // two organisations' private channel and goes to it.
 func (s *Server) pairChannelOpen(w http.ResponseWriter, r *http.Request) error {
-	o, err := s.orgBySlug(r, "slug")
+	o, partner, err := s.partnersOf(r)
 	if err != nil {
 		return err
-	}
-	partner, err := s.orgBySlug(r, "partner")
-	if err != nil {
-		return err
-	}
-	if partner.ID == o.ID {
-		return citypact.NotFound("partnership with itself")
 	}
 	b, err := s.Boards.OpenPair(r.Context(), o.ID, partner.ID)
 	if err != nil {

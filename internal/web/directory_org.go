@@ -140,21 +140,26 @@ func langUnlessPage(tag, page string) string {
 	return tag
 }
 
+// partnersOf reads the two organisations a partner path names ({slug} and {partner}); an
+// organisation is no partner of itself.
+func (s *Server) partnersOf(r *http.Request) (o, partner directory.Organisation, err error) {
+	if o, err = s.orgBySlug(r, "slug"); err != nil {
+		return o, partner, err
+	}
+	if partner, err = s.orgBySlug(r, "partner"); err == nil && partner.ID == o.ID {
+		err = citypact.NotFound("partnership with itself")
+	}
+	return o, partner, err
+}
+
 // partnerShow serves GET /orgs/{slug}/partners/{partner}: the history of one relationship —
 // the ties between the two, the networks both belong to, and the timeline entries they share.
 func (s *Server) partnerShow(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	a := stateOf(r).actor
-	o, err := s.orgBySlug(r, "slug")
+	o, partner, err := s.partnersOf(r)
 	if err != nil {
 		return err
-	}
-	partner, err := s.orgBySlug(r, "partner")
-	if err != nil {
-		return err
-	}
-	if partner.ID == o.ID {
-		return citypact.NotFound("partnership with itself")
 	}
 	rs, err := s.regions(ctx)
 	if err != nil {
