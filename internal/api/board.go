@@ -8,8 +8,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/text/language"
-
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/board"
 	"github.com/citypact/citypact/internal/i18n"
@@ -272,7 +270,7 @@ func threadFilter(r *http.Request, b board.Board) (board.ThreadFilter, error) {
 	}
 	if l := q.Get("lang"); l != "" {
 		f.Lang = i18n.CanonicalTag(l)
-		if _, err := language.Parse(f.Lang); err != nil || len(f.Lang) > i18n.MaxTagLen {
+		if !i18n.ValidTag(f.Lang) {
 			bad("lang", "board.lang_invalid")
 		}
 	}

@@ -10,8 +10,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"golang.org/x/text/language"
-
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/feed"
 	"github.com/citypact/citypact/internal/i18n"
@@ -70,7 +68,7 @@ func (s *Server) libraryFilter(r *http.Request) (libraryQuery, error) {
 	}
 	if l := q.Get("lang"); l != "" {
 		lq.Lang = i18n.CanonicalTag(l)
-		if _, err := language.Parse(lq.Lang); err != nil || len(lq.Lang) > i18n.MaxTagLen {
+		if !i18n.ValidTag(lq.Lang) {
 			bad("lang", "practice.lang_invalid")
 		}
 	}

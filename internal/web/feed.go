@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"strings"
 
-	"golang.org/x/text/language"
-
 	"github.com/citypact/citypact/internal/feed"
 	"github.com/citypact/citypact/internal/httpx"
 	"github.com/citypact/citypact/internal/i18n"
@@ -24,8 +22,8 @@ func feedLang(r *http.Request) (string, i18n.Lang, error) {
 		return string(ui), ui, nil
 	}
 	tag := i18n.CanonicalTag(l)
-	if _, err := language.Parse(tag); err != nil || len(tag) > i18n.MaxTagLen {
-		return "", ui, &httpx.Status{Code: http.StatusBadRequest, Key: "error.malformed", Err: err}
+	if !i18n.ValidTag(tag) {
+		return "", ui, &httpx.Status{Code: http.StatusBadRequest, Key: "error.malformed"}
 	}
 	ui = i18n.EN
 	if x, ok := i18n.Parse(tag); ok {
