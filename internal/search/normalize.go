@@ -23,6 +23,15 @@ var variants = map[rune]rune{
 
 // foldRune lower-cases r and folds its variant; r is already NFKC.
 func foldRune(r rune) rune {
+	switch {
+	case r < utf8.RuneSelf:
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		return r
+	case hangulSyllable(r) || kana(r):
+		return r // no case, no variants
+	}
 	r = unicode.ToLower(r)
 	if r >= 0x2E80 { // variants are all ideographs
 		if v, ok := variants[r]; ok {
@@ -52,9 +61,7 @@ func classOf(r rune) class {
 		}
 		return sep
 	}
-	switch { // the common blocks first: Hangul syllables, CJK ideographs, kana
-	case 0xAC00 <= r && r <= 0xD7A3, 0x4E00 <= r && r <= 0x9FFF, 0x3041 <= r && r <= 0x3096,
-		0x30A1 <= r && r <= 0x30FA, r == 'ー':
+	if hangulSyllable(r) || 0x4E00 <= r && r <= 0x9FFF || kana(r) { // the common blocks first
 		return cjk
 	}
 	letter := unicode.IsLetter(r)
@@ -70,6 +77,13 @@ func classOf(r rune) class {
 	return digit
 }
 
+// hangulSyllable and kana report whether r is in the blocks most Korean and Japanese text is
+// written in, which hold no marks, format characters, case or variants: the common case checked
+// before the Unicode tables.
+func hangulSyllable(r rune) bool { return 0xAC00 <= r && r <= 0xD7A3 }
+
+func kana(r rune) bool { return 0x3041 <= r && r <= 0x3096 || 0x30A1 <= r && r <= 0x30FA || r == 'ー' }
+
 // isCJK reports whether r is written without spaces between words. The prolonged sound mark ー and
 // the closing mark 〆 belong to no script but to Japanese words (センター, 締〆).
 func isCJK(r rune) bool {
@@ -80,7 +94,12 @@ func isCJK(r rune) bool {
 // dropped reports whether r is left out of tokens without ending one: combining marks NFKC could
 // not compose (ideographic variation selectors after 葛, emoji selectors) and invisible format
 // characters (soft hyphens, zero-width joiners).
-func dropped(r rune) bool { return unicode.IsMark(r) || unicode.Is(unicode.Cf, r) }
+func dropped(r rune) bool {
+	if r < 0x300 || hangulSyllable(r) || 0x4E00 <= r && r <= 0x9FFF || kana(r) {
+		return r == 0xAD // the soft hyphen is the one format character below U+0300
+	}
+	return unicode.IsMark(r) || unicode.Is(unicode.Cf, r)
+}
 
 // unit is one folded character and the bytes of the original text it came from. NFKC may turn
 // one original character into several (㍻ into 平成) or several into one (ᄒ ᅡ into 하); all
@@ -92,26 +111,41 @@ type unit struct {
 }
 
 // normalize folds text into units, leaving out dropped characters (their bytes join the span of
-// the unit before, so that a highlight keeps a variation selector with its ideograph).
+// the unit before, so that a highlight keeps a variation selector with its ideograph). The prefix
+// of text that is already in NFKC (norm's quick check: most text) is read a character at a time,
+// each its own segment, without the normalising iterator, which costs several times more; the
+// prefix ends on a normalisation boundary, so the rest normalises as it would have.
 func normalize(text string) []unit {
 	units := make([]unit, 0, utf8.RuneCountInString(text))
+	add := func(r rune, start, end int) {
+		if dropped(r) {
+			if k := len(units) - 1; k >= 0 && units[k].class != sep {
+				units[k].end = end
+			}
+			return
+		}
+		r = foldRune(r)
+		units = append(units, unit{r: r, class: classOf(r), start: start, end: end})
+	}
+	quick := norm.NFKC.QuickSpanString(text)
+	for i := 0; i < quick; {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		add(r, i, i+n)
+		i += n
+	}
+	if quick == len(text) {
+		return units
+	}
 	var it norm.Iter
-	it.InitString(norm.NFKC, text)
+	it.InitString(norm.NFKC, text[quick:])
 	for !it.Done() {
-		start := it.Pos()
+		start := quick + it.Pos()
 		seg := it.Next()
-		end := it.Pos()
+		end := quick + it.Pos()
 		for len(seg) > 0 {
 			r, n := utf8.DecodeRune(seg)
 			seg = seg[n:]
-			if dropped(r) {
-				if k := len(units) - 1; k >= 0 && units[k].class != sep {
-					units[k].end = end
-				}
-				continue
-			}
-			r = foldRune(r)
-			units = append(units, unit{r: r, class: classOf(r), start: start, end: end})
+			add(r, start, end)
 		}
 	}
 	return units
@@ -139,9 +173,10 @@ type token struct {
 // texts joined by single spaces; each token's text is a slice of it, so a document's tokens cost
 // one allocation, not one each.
 func tokenize(units []unit) ([]token, string) {
+	// About one token in two characters: CJK text makes one a character, spaced text one a word.
 	var (
-		toks []token
-		offs [][2]int // each token's bytes in buf
+		toks = make([]token, 0, len(units)/2+8)
+		offs = make([][2]int, 0, len(units)/2+8) // each token's bytes in buf
 		buf  = make([]byte, 0, 2*len(units)+16)
 	)
 	begin := func() int {

@@ -171,7 +171,7 @@ func startsWithMark(s string) bool {
 // the text's start, where Snippet falls back to when nothing matches. Cut ends are marked "…".
 func SnippetOfLong(text string, q Query, width int) []Segment {
 	before, after := width/4+24, width+24 // characters: what Snippet shows around a hit, and some slack
-	if utf8.RuneCountInString(text) <= before+after {
+	if !longer(text, before+after) {
 		return Snippet(text, q, width)
 	}
 	var lower string // the text lower-cased, made only for a token with letters that have case
@@ -210,6 +210,14 @@ func SnippetOfLong(text string, q Query, width int) []Segment {
 		segs = append(segs, Segment{Text: "…"})
 	}
 	return segs
+}
+
+// longer reports whether text has more than n characters, counting no further than that.
+func longer(text string, n int) bool {
+	if len(text) <= n {
+		return false
+	}
+	return forward(text, 0, n) < len(text)
 }
 
 // back returns the byte offset n characters before i; forward the one n characters after.

@@ -110,13 +110,14 @@ func (db *DB) indexBoardText(ctx context.Context, tx *sql.Tx, threadID, postID i
 
 // writeBoardDoc inserts one document; its range was emptied first.
 func (db *DB) writeBoardDoc(ctx context.Context, tx *sql.Tx, doc, threadID, postID int64, lang, text string) error {
-	q := `INSERT INTO board_search (rowid, index_text, doc_id, thread_id, post_id, lang) VALUES ($1, $2, $1, $3, $4, $5)`
-	index := search.Index(text)
 	if db.Engine == Postgres {
-		q = `INSERT INTO board_search (doc_id, index_text, thread_id, post_id, lang) VALUES ($1, $2, $3, $4, $5)`
-		index = pgIndexText(text, doc>>boardBucketBits)
+		index := pgIndexText(text, doc>>boardBucketBits)
+		_, err := tx.ExecContext(ctx, `INSERT INTO board_search (doc_id, index_text, index_tf, thread_id, post_id, lang) VALUES ($1, $2, $3, $4, $5, $6)`,
+			doc, index, pgTermCounts(index), threadID, postID, lang)
+		return err
 	}
-	_, err := tx.ExecContext(ctx, q, doc, index, threadID, postID, lang)
+	_, err := tx.ExecContext(ctx, `INSERT INTO board_search (rowid, index_text, doc_id, thread_id, post_id, lang) VALUES ($1, $2, $1, $3, $4, $5)`,
+		doc, search.Index(text), threadID, postID, lang)
 	return err
 }
 
@@ -168,8 +169,8 @@ func (bs *BoardStore) Search(ctx context.Context, sq board.SearchQuery) (_ board
 	if err != nil {
 		return board.SearchResult{}, err
 	}
-	res := board.SearchResult{TotalCapped: len(cands) > boardSearchCandidates}
-	cands = cands[:min(len(cands), boardSearchCandidates)]
+	var res board.SearchResult
+	cands, res.TotalCapped = newest(cands, boardSearchCandidates)
 	if len(cands) == 0 {
 		return res, nil
 	}

@@ -53,7 +53,7 @@ func (db *DB) BulkPublish(ctx context.Context, ps []practice.Practice) error {
 			if err := writePracticeSets(ctx, tx, p); err != nil {
 				return err
 			}
-			if err := db.writeDocument(ctx, tx, docID(p.ID, 0), p.ID, p.Lang, texts[i]); err != nil {
+			if err := db.writeDocument(ctx, tx, docID(p.ID, 0), *p, p.Lang, texts[i]); err != nil {
 				return err
 			}
 		}

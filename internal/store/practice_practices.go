@@ -123,8 +123,8 @@ func idArgs(ps []*practice.Practice) []any {
 	return ids
 }
 
-// loadPracticeSets fills Tags, SDGTargets and AdaptedFrom of every practice given, in three
-// queries per namesChunk practices.
+// loadPracticeSets fills Tags, SDGTargets and AdaptedFrom of every practice given, in one query
+// per namesChunk practices.
 func loadPracticeSets(ctx context.Context, q querier, ps []*practice.Practice) error {
 	byID := map[int64][]*practice.Practice{}
 	for _, p := range ps {
@@ -135,38 +135,39 @@ func loadPracticeSets(ctx context.Context, q querier, ps []*practice.Practice) e
 	for len(ids) > 0 {
 		chunk := ids[:min(len(ids), namesChunk)]
 		ids = ids[len(chunk):]
+		// One query for the three sets (a round trip each cost a search's hits a third of their
+		// reading), told apart by its first column.
 		in := placeholders(1, len(chunk))
-		for _, set := range []struct {
-			query string
-			add   func(p *practice.Practice, v string, id int64)
-		}{
-			{`SELECT practice_id, tag, 0 FROM practice_tags WHERE practice_id IN (` + in + `) ORDER BY practice_id, position`,
-				func(p *practice.Practice, v string, _ int64) { p.Tags = append(p.Tags, v) }},
-			{`SELECT practice_id, target, 0 FROM practice_sdg WHERE practice_id IN (` + in + `) ORDER BY practice_id, position`,
-				func(p *practice.Practice, v string, _ int64) { p.SDGTargets = append(p.SDGTargets, v) }},
-			{`SELECT practice_id, '', source_id FROM practice_lineage WHERE practice_id IN (` + in + `) ORDER BY practice_id, position`,
-				func(p *practice.Practice, _ string, id int64) { p.AdaptedFrom = append(p.AdaptedFrom, id) }},
-		} {
-			rows, err := q.QueryContext(ctx, set.query, chunk...)
-			if err != nil {
+		rows, err := q.QueryContext(ctx, `SELECT 0, practice_id, tag, 0, position FROM practice_tags WHERE practice_id IN (`+in+`)
+			UNION ALL SELECT 1, practice_id, target, 0, position FROM practice_sdg WHERE practice_id IN (`+in+`)
+			UNION ALL SELECT 2, practice_id, '', source_id, position FROM practice_lineage WHERE practice_id IN (`+in+`)
+			ORDER BY 1, 2, 5`, chunk...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var set, pos int
+			var id, source int64
+			var v string
+			if err := rows.Scan(&set, &id, &v, &source, &pos); err != nil {
+				rows.Close()
 				return err
 			}
-			for rows.Next() {
-				var id, n int64
-				var v string
-				if err := rows.Scan(&id, &v, &n); err != nil {
-					rows.Close()
-					return err
-				}
-				for _, p := range byID[id] {
-					set.add(p, v, n)
+			for _, p := range byID[id] {
+				switch set {
+				case 0:
+					p.Tags = append(p.Tags, v)
+				case 1:
+					p.SDGTargets = append(p.SDGTargets, v)
+				default:
+					p.AdaptedFrom = append(p.AdaptedFrom, source)
 				}
 			}
-			err = rows.Err()
-			rows.Close()
-			if err != nil {
-				return err
-			}
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return err
 		}
 	}
 	return nil
@@ -406,6 +407,9 @@ func (db *DB) Publish(ctx context.Context, p *practice.Practice, note string) (v
 		if err := db.indexOriginal(ctx, tx, next); err != nil {
 			return err
 		}
+		if err := db.syncDocuments(ctx, tx, next); err != nil { // the translations'
+			return err
+		}
 		*p = next
 		return db.writeAudit(ctx, tx, "practice.publish", "practice", p.ID, auditOfPractice(cur), auditOfPractice(next))
 	})
@@ -429,6 +433,9 @@ func (db *DB) SetStatus(ctx context.Context, id int64, s practice.Status) (err e
 		next := cur
 		next.Status, next.UpdatedAt = s, db.Now()
 		if _, err := tx.ExecContext(ctx, `UPDATE practices SET status = $1, updated_at = $2 WHERE id = $3`, string(s), next.UpdatedAt, id); err != nil {
+			return err
+		}
+		if err := db.syncDocuments(ctx, tx, next); err != nil {
 			return err
 		}
 		return db.writeAudit(ctx, tx, "practice.status", "practice", id, auditOfPractice(cur), auditOfPractice(next))

@@ -53,14 +53,19 @@ func documentText(title, summary, body string, tags []string) string {
 
 // indexOriginal writes the search document of p's original text.
 func (db *DB) indexOriginal(ctx context.Context, tx *sql.Tx, p practice.Practice) error {
-	return db.writeDocument(ctx, tx, docID(p.ID, 0), p.ID, p.Lang, documentText(p.Title, p.Summary, p.Body, p.Tags))
+	return db.writeDocument(ctx, tx, docID(p.ID, 0), p, p.Lang, documentText(p.Title, p.Summary, p.Body, p.Tags))
 }
 
-// writeDocument creates or replaces one search document.
-func (db *DB) writeDocument(ctx context.Context, tx *sql.Tx, doc, practiceID int64, lang, text string) error {
+// writeDocument creates or replaces one search document of p. On PostgreSQL the document also
+// keeps p's status and visibility kind (see syncDocuments).
+func (db *DB) writeDocument(ctx context.Context, tx *sql.Tx, doc int64, p practice.Practice, lang, text string) error {
 	if db.Engine == Postgres {
-		_, err := tx.ExecContext(ctx, `INSERT INTO practice_search (doc_id, practice_id, lang, index_text) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (doc_id) DO UPDATE SET lang = excluded.lang, index_text = excluded.index_text`, doc, practiceID, lang, pgIndexText(text, doc>>bucketBits))
+		index := pgIndexText(text, doc>>bucketBits)
+		_, err := tx.ExecContext(ctx, `INSERT INTO practice_search (doc_id, practice_id, lang, index_text, index_tf, status, vis_kind)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (doc_id) DO UPDATE SET lang = excluded.lang, index_text = excluded.index_text, index_tf = excluded.index_tf,
+				status = excluded.status, vis_kind = excluded.vis_kind`,
+			doc, p.ID, lang, index, pgTermCounts(index), string(p.Status), string(p.Visibility.Kind))
 		return err
 	}
 	index := search.Index(text)
@@ -68,7 +73,23 @@ func (db *DB) writeDocument(ctx context.Context, tx *sql.Tx, doc, practiceID int
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO practice_search (rowid, index_text, doc_id, practice_id, lang) VALUES ($1, $2, $1, $3, $4)`,
-		doc, index, practiceID, lang)
+		doc, index, p.ID, lang)
+	return err
+}
+
+// syncDocuments copies p's status and visibility kind to its search documents, in the
+// transaction that changed them. On PostgreSQL a search decides whether a candidate is public
+// from its own row, instead of looking up its practice (a primary-key probe for each of up to 500
+// candidates: a sixth of a CJK term's search); SQLite's search joins the practice, which costs it
+// little. A document that already agrees is not rewritten: updating its row would update the
+// GIN index too.
+func (db *DB) syncDocuments(ctx context.Context, tx *sql.Tx, p practice.Practice) error {
+	if db.Engine != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `UPDATE practice_search SET status = $1, vis_kind = $2
+		WHERE doc_id BETWEEN $3 AND $4 AND (status <> $1 OR vis_kind <> $2)`,
+		string(p.Status), string(p.Visibility.Kind), docID(p.ID, 0), docID(p.ID, maxSlot))
 	return err
 }
 
@@ -159,8 +180,8 @@ func (db *DB) Search(ctx context.Context, sq practice.SearchQuery) (_ practice.S
 	if err != nil {
 		return practice.SearchResult{}, err
 	}
-	res := practice.SearchResult{TotalCapped: len(cands) > searchCandidates}
-	cands = cands[:min(len(cands), searchCandidates)]
+	var res practice.SearchResult
+	cands, res.TotalCapped = newest(cands, searchCandidates)
 
 	// The best document of each practice, best first.
 	top := bestPerItem(cands, func(c candidate) int64 { return c.doc >> slotBits })
@@ -171,6 +192,13 @@ func (db *DB) Search(ctx context.Context, sq practice.SearchQuery) (_ practice.S
 	}
 	res.Hits, err = db.hits(ctx, q, top)
 	return res, err
+}
+
+// newest returns the newest bound candidates, and whether there were more. Candidates are read
+// one more than the bound; PostgreSQL returns them in no promised order.
+func newest(cands []candidate, bound int) ([]candidate, bool) {
+	slices.SortFunc(cands, func(x, y candidate) int { return cmp.Compare(y.doc, x.doc) })
+	return cands[:min(len(cands), bound)], len(cands) > bound
 }
 
 // bestPerItem keeps the best-scoring candidate of each item (a practice, a thread) that item
@@ -215,65 +243,82 @@ func (db *DB) candidates(ctx context.Context, a citypact.Actor, q search.Query, 
 
 // candidateQuery returns the query of candidates and its arguments.
 func (db *DB) candidateQuery(a citypact.Actor, q search.Query, sq practice.SearchQuery, tiers []searchTier) (string, []any) {
-	var where []string
 	var args []any
 	arg := func(v any) int { args = append(args, v); return len(args) }
 	match := db.matchCondition(q, "s", arg)
+	statuses := `('published')`
 	if sq.Retired {
-		where = append(where, `p.status IN ('published', 'retired')`)
-	} else {
-		where = append(where, `p.status = 'published'`)
+		statuses = `('published', 'retired')`
 	}
-	where = append(where, db.practiceVisible(a, "p", arg))
+	var filters []string // on the practice, p
 	if sq.Category != "" {
-		where = append(where, fmt.Sprintf(`p.category = $%d`, arg(sq.Category)))
-	}
-	if sq.Lang != "" {
-		where = append(where, fmt.Sprintf(`s.lang = $%d`, arg(i18n.CanonicalTag(sq.Lang))))
+		filters = append(filters, fmt.Sprintf(`p.category = $%d`, arg(sq.Category)))
 	}
 	if sq.SDG != "" {
-		where = append(where, fmt.Sprintf(`p.id IN (SELECT practice_id FROM practice_sdg WHERE target = $%d)`, arg(sq.SDG)))
+		filters = append(filters, fmt.Sprintf(`p.id IN (SELECT practice_id FROM practice_sdg WHERE target = $%d)`, arg(sq.SDG)))
 	}
 	if sq.Owner != 0 {
-		where = append(where, fmt.Sprintf(`p.owner_id = $%d`, arg(sq.Owner)))
+		filters = append(filters, fmt.Sprintf(`p.owner_id = $%d`, arg(sq.Owner)))
 	}
 	if c := strings.ToUpper(strings.TrimSpace(sq.Country)); c != "" {
-		where = append(where, fmt.Sprintf(`p.owner_id IN (SELECT id FROM organisations WHERE country = $%d)`, arg(c)))
+		filters = append(filters, fmt.Sprintf(`p.owner_id IN (SELECT id FROM organisations WHERE country = $%d)`, arg(c)))
 	}
 	if !sq.PeriodFrom.IsZero() {
-		where = append(where, fmt.Sprintf(`(p.period_to IS NULL OR p.period_to >= $%d)`, arg(dateText(sq.PeriodFrom))))
+		filters = append(filters, fmt.Sprintf(`(p.period_to IS NULL OR p.period_to >= $%d)`, arg(dateText(sq.PeriodFrom))))
 	}
 	if !sq.PeriodTo.IsZero() {
-		where = append(where, fmt.Sprintf(`(p.period_from IS NULL OR p.period_from <= $%d)`, arg(dateText(sq.PeriodTo))))
+		filters = append(filters, fmt.Sprintf(`(p.period_from IS NULL OR p.period_from <= $%d)`, arg(dateText(sq.PeriodTo))))
 	}
-	cond := strings.Join(where, " AND ")
+	var docs []string // on the document, s
+	if sq.Lang != "" {
+		docs = append(docs, fmt.Sprintf(`s.lang = $%d`, arg(i18n.CanonicalTag(sq.Lang))))
+	}
 	if db.Engine == SQLite {
 		// FTS5 reads the phrase's doclists newest first and stops at the LIMIT; bm25 is
 		// computed for those rows only. Its values are negative, lower being better.
+		cond := append([]string{`p.status IN ` + statuses, db.practiceVisible(a, "p", arg)}, append(filters, docs...)...)
 		return fmt.Sprintf(`SELECT s.rowid, -bm25(practice_search) FROM practice_search s
 			JOIN practices p ON p.id = s.rowid >> %d WHERE %s AND %s ORDER BY s.rowid DESC LIMIT %d`,
-			slotBits, match, cond, searchCandidates+1), args
+			slotBits, match, strings.Join(cond, " AND "), searchCandidates+1), args
+	}
+	// On PostgreSQL a document keeps its practice's status and visibility kind (syncDocuments):
+	// a visitor's, an administrator's, and a member's search for public practices decide on the
+	// document's row; the practice is looked up only for the filters on it and for a member's
+	// view of what is not public.
+	docs = append(docs, `s.status IN `+statuses)
+	probe := filters
+	switch {
+	case a.IsAdmin():
+	case !a.SignedIn() || a.OrgID == 0:
+		docs = append(docs, db.practiceVisible(a, "s", arg)) // reads status and vis_kind alone
+	case len(filters) == 0:
+		docs = append(docs, fmt.Sprintf(`(s.vis_kind = 'public' OR EXISTS (SELECT 1 FROM practices p WHERE p.id = s.practice_id AND %s))`,
+			db.practiceVisible(a, "p", arg)))
+	default:
+		probe = append(probe, db.practiceVisible(a, "p", arg))
 	}
 	// The matching documents come from the GIN index as a bitmap, in no order, and each one's
-	// heap row must then be read for its ids (about 2 KB each, since index_text stays inline
-	// below the TOAST threshold): for a word in a quarter of 100,000 practices, a hundred
-	// milliseconds. So they are asked for in tiers, newest first, by the bucket words of
-	// their blocks of ids (see the migration): the newest sixteenth of the blocks, the next
-	// three sixteenths, then the rest. PostgreSQL runs a UNION ALL's branches in turn and
+	// heap row must then be read for its ids: for a word in a quarter of 100,000 practices, a
+	// hundred milliseconds. So they are asked for in tiers, newest first, by the bucket words of
+	// their blocks of ids (see pgTiers): PostgreSQL runs a UNION ALL's branches in turn and
 	// stops when the LIMIT is met, so a common word never reads its older tiers, while a rare
 	// one reads all three at the cost of one read. The GIN index does the tiers' work: no
 	// condition on doc_id offers the planner a walk along the primary key that would rebuild
 	// each document's tsvector to test it (seconds, for a common word). Each tier is
-	// materialised (ids and lang only), sorted, and its rows meet the practice's filters
-	// through a subquery on the primary key, one by one, until the bound is reached (written as
-	// a join, the planner may hash the whole practices table instead). Then the phrases' counts
-	// in each candidate, for BM25.
+	// materialised (ids and the row's address), sorted, and its rows meet the filters on their
+	// practice, if any, through a subquery on the primary key, one by one, until the bound is
+	// reached (written as a join, the planner may hash the whole practices table instead). Then
+	// each candidate's row is read again by its address (no index descent) for BM25's inputs.
 	counts := pgPhraseCounts(q, arg)
-	ctes, branches := pgTierCTEs(tiers, "practice_search", "s.doc_id, s.practice_id, s.lang", match, arg)
+	ctes, branches := pgTierCTEs(tiers, "practice_search", "s.doc_id, s.practice_id, s.ctid AS tid", match+" AND "+strings.Join(docs, " AND "), arg)
+	where := ""
+	if len(probe) > 0 {
+		where = `WHERE (SELECT TRUE FROM practices p WHERE p.id = s.practice_id AND ` + strings.Join(probe, " AND ") + `)`
+	}
 	return fmt.Sprintf(`WITH %s,
-		c AS (SELECT s.doc_id FROM (%s) s WHERE (SELECT TRUE FROM practices p WHERE p.id = s.practice_id AND %s) LIMIT %d)
-		SELECT c.doc_id, octet_length(s.index_text), %s FROM c JOIN practice_search s ON s.doc_id = c.doc_id`,
-		strings.Join(ctes, ",\n"), strings.Join(branches, " UNION ALL "), cond, searchCandidates+1, strings.Join(counts, ", ")), args
+		c AS (SELECT s.doc_id, s.tid FROM (%s) s %s LIMIT %d)
+		SELECT c.doc_id, octet_length(s.index_text), %s FROM c JOIN practice_search s ON s.ctid = c.tid`,
+		strings.Join(ctes, ",\n"), strings.Join(branches, " UNION ALL "), where, searchCandidates+1, strings.Join(counts, ", ")), args
 }
 
 // On PostgreSQL, each library document's index_text ends with the bucket word of its practice's

@@ -231,3 +231,60 @@ func TestSearchIndexIsTransactional(t *testing.T) {
 		}
 	})
 }
+
+// TestSearchFollowsStatusAndVisibility: a practice's original and translation are found by whom
+// the practice's current status and visibility allow, after each change (PostgreSQL keeps both in
+// the search documents' rows, which every change must update, translations' included).
+func TestSearchFollowsStatusAndVisibility(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		l := newLibrary(t, dsn)
+		db, ed := l.db, as(l.seoulEd)
+		p := newPractice(l.seoul.ID, "Screening clinics")
+		p.Body = "Drive-through screening."
+		p = l.mustPublished(t, ed, p)
+		tr := practice.Translation{PracticeID: p.ID, Lang: "ko", Title: "선별진료소", Body: "드라이브스루 선별진료소", Version: p.Version}
+		if err := db.SaveTranslation(ed, &tr); err != nil {
+			t.Fatal(err)
+		}
+		type who struct {
+			ctx     context.Context
+			retired bool
+			found   bool
+		}
+		check := func(step string, cases ...who) {
+			t.Helper()
+			for _, c := range cases {
+				for _, text := range []string{"screening", "선별"} {
+					got := searchIDs(t, db, c.ctx, practice.SearchQuery{Text: text, Retired: c.retired})
+					if want := c.found; (len(got) == 1 && got[0] == p.ID) != want || len(got) > 1 {
+						t.Errorf("%s: %q (retired %v) found %v, want found %v", step, text, c.retired, got, want)
+					}
+				}
+			}
+		}
+		check("public", who{visitor, false, true}, who{as(l.taipeiMember), false, true})
+
+		p.Visibility = practice.Partners
+		if _, err := db.Publish(ed, &p, "partners only"); err != nil {
+			t.Fatal(err)
+		}
+		check("partners", who{visitor, false, false}, who{as(l.tokyoEd), false, false}, who{as(l.taipeiMember), false, true},
+			who{ctxAs(admin), false, true}, who{as(l.seoulMember), false, true})
+
+		p.Visibility = practice.Public
+		if _, err := db.Publish(ed, &p, "public again"); err != nil {
+			t.Fatal(err)
+		}
+		check("public again", who{visitor, false, true}, who{as(l.tokyoEd), false, true})
+
+		if err := db.SetStatus(ed, p.ID, practice.Retired); err != nil {
+			t.Fatal(err)
+		}
+		check("retired", who{visitor, false, false}, who{visitor, true, true}, who{as(l.tokyoEd), false, false})
+
+		if err := db.SetStatus(ed, p.ID, practice.Published); err != nil {
+			t.Fatal(err)
+		}
+		check("published again", who{visitor, false, true})
+	})
+}

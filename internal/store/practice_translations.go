@@ -101,7 +101,7 @@ func (db *DB) SaveTranslation(ctx context.Context, t *practice.Translation) (err
 		if err != nil {
 			return err
 		}
-		if err := db.writeDocument(ctx, tx, docID(p.ID, slot), p.ID, t.Lang, documentText(t.Title, t.Summary, t.Body, nil)); err != nil {
+		if err := db.writeDocument(ctx, tx, docID(p.ID, slot), p, t.Lang, documentText(t.Title, t.Summary, t.Body, nil)); err != nil {
 			return err
 		}
 		var before any

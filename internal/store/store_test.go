@@ -73,12 +73,21 @@ func columns(t *testing.T, db *store.DB) []string {
 	return cols
 }
 
+// postgresOnly are the columns only PostgreSQL has: what its search reads of each candidate in the
+// candidate's row, which SQLite's FTS5 index gives it (word counts) or a join gives it cheaply
+// (the practice's status and visibility). See migration 00016.
+var postgresOnly = map[string]bool{
+	"board_search.index_tf": true, "practice_search.index_tf": true,
+	"practice_search.status": true, "practice_search.vis_kind": true,
+}
+
 // TestSchemaSameOnBothEngines proves the two migration folders end with the same tables and
-// columns, and that they match the committed schema listing.
+// columns, but for postgresOnly, and that they match the committed schema listing.
 func TestSchemaSameOnBothEngines(t *testing.T) {
 	lite, _ := open(t, dbtest.SQLite(t))
 	pg, _ := open(t, dbtest.Postgres(t))
 	a, b := columns(t, lite), columns(t, pg)
+	b = slices.DeleteFunc(b, func(c string) bool { return postgresOnly[c] })
 	if !slices.Equal(a, b) {
 		t.Errorf("schemas differ:\nonly in SQLite: %v\nonly in PostgreSQL: %v", minus(a, b), minus(b, a))
 	}
