@@ -49,6 +49,7 @@ type DB struct {
 	path   string      // the SQLite file
 	maint  *maintainer // SQLite's background checkpoints and index merges
 	cache  *stmtCache  // SQLite's compiled reads
+	words  wordStats   // PostgreSQL's statistics of the library's common words (search_pg.go)
 }
 
 // Options tune Open; the zero value is right for production.

@@ -230,16 +230,34 @@ func bestPerItem(cands []candidate, item func(candidate) int64) []candidate {
 // candidates runs step 1 of Search, with the scores of step 2. It reads one candidate more than
 // the bound, to tell a total of exactly the bound from a larger one.
 func (db *DB) candidates(ctx context.Context, a citypact.Actor, q search.Query, sq practice.SearchQuery) ([]candidate, error) {
-	var tiers []searchTier
-	if db.Engine == Postgres {
-		var err error
-		if tiers, err = db.pgTiers(ctx, "practice_search", bucketBits); err != nil {
-			return nil, err
+	if db.Engine == SQLite {
+		query, args := db.candidateQuery(a, q, sq, nil)
+		cands, _, err := queryCandidates(ctx, db.rq, query, args, false)
+		return cands, err
+	}
+	// PostgreSQL: one pass first, which reads at most onePass matches; a word with more (a
+	// common one) is asked for again by tiers (see candidateQuery), or at once when the
+	// statistics know it for common.
+	if !db.commonWord(ctx, q, onePass()) {
+		query, args := db.candidateQuery(a, q, sq, nil)
+		cands, read, err := queryCandidates(ctx, db.rq, query, args, true)
+		if err != nil || read <= onePass() {
+			return cands, err
 		}
 	}
+	tiers, err := db.pgTiers(ctx, "practice_search", bucketBits)
+	if err != nil {
+		return nil, err
+	}
 	query, args := db.candidateQuery(a, q, sq, tiers)
-	return queryCandidates(ctx, db.rq, query, args, db.Engine == Postgres)
+	cands, _, err := queryCandidates(ctx, db.rq, query, args, true)
+	return cands, err
 }
+
+// onePass is how many matching documents PostgreSQL's first pass reads at most: four times the
+// bound, so that the filters on practices leave the bound's worth of candidates, and a common
+// word costs the extra pass little (about 3 ms).
+func onePass() int { return 4 * searchCandidates }
 
 // candidateQuery returns the query of candidates and its arguments.
 func (db *DB) candidateQuery(a citypact.Actor, q search.Query, sq practice.SearchQuery, tiers []searchTier) (string, []any) {
@@ -298,26 +316,37 @@ func (db *DB) candidateQuery(a citypact.Actor, q search.Query, sq practice.Searc
 		probe = append(probe, db.practiceVisible(a, "p", arg))
 	}
 	// The matching documents come from the GIN index as a bitmap, in no order, and each one's
-	// heap row must then be read for its ids: for a word in a quarter of 100,000 practices, a
-	// hundred milliseconds. So they are asked for in tiers, newest first, by the bucket words of
-	// their blocks of ids (see pgTiers): PostgreSQL runs a UNION ALL's branches in turn and
-	// stops when the LIMIT is met, so a common word never reads its older tiers, while a rare
-	// one reads all three at the cost of one read. The GIN index does the tiers' work: no
-	// condition on doc_id offers the planner a walk along the primary key that would rebuild
-	// each document's tsvector to test it (seconds, for a common word). Each tier is
-	// materialised (ids and the row's address), sorted, and its rows meet the filters on their
-	// practice, if any, through a subquery on the primary key, one by one, until the bound is
-	// reached (written as a join, the planner may hash the whole practices table instead). Then
-	// each candidate's row is read again by its address (no index descent) for BM25's inputs.
+	// heap row must then be read for its ids. Without tiers (the first pass), the query reads at
+	// most onePass + 1 of them (a LIMIT stops the heap scan; the bitmap itself is cheap), keeps
+	// the newest, and reports how many it read: a word with more matches is asked for again by
+	// tiers, newest first, by the bucket words of their blocks of ids (see pgTiers). For a word
+	// in a quarter of 100,000 practices, reading every match would take a hundred milliseconds;
+	// PostgreSQL runs a UNION ALL's branches in turn and stops when the LIMIT is met, so a common
+	// word never reads its older tiers. The GIN index does the tiers' work: no condition on
+	// doc_id offers the planner a walk along the primary key that would rebuild each document's
+	// tsvector to test it (seconds, for a common word). Either way the matches are materialised
+	// (ids and the row's address), sorted, and meet the filters on their practice, if any,
+	// through a subquery on the primary key, one by one, until the bound is reached (written as
+	// a join, the planner may hash the whole practices table instead). Then each candidate's row
+	// is read again by its address (no index descent) for BM25's inputs. The first column is how
+	// many matches the first pass read (0 for tiers); a row of NULLs stands for no candidates.
 	counts := pgPhraseCounts(q, arg)
-	ctes, branches := pgTierCTEs(tiers, "practice_search", "s.doc_id, s.practice_id, s.ctid AS tid", match+" AND "+strings.Join(docs, " AND "), arg)
+	cond := match + " AND " + strings.Join(docs, " AND ")
 	where := ""
 	if len(probe) > 0 {
-		where = `WHERE (SELECT TRUE FROM practices p WHERE p.id = s.practice_id AND ` + strings.Join(probe, " AND ") + `)`
+		where = ` AND (SELECT TRUE FROM practices p WHERE p.id = s.practice_id AND ` + strings.Join(probe, " AND ") + `)`
 	}
+	if tiers == nil {
+		return fmt.Sprintf(`WITH m AS MATERIALIZED (SELECT s.doc_id, s.practice_id, s.ctid AS tid FROM practice_search s WHERE %s LIMIT %d),
+			n AS MATERIALIZED (SELECT count(*) AS n FROM m),
+			c AS (SELECT s.doc_id, s.tid FROM (SELECT * FROM m ORDER BY doc_id DESC) s WHERE (SELECT n FROM n) <= %d%s LIMIT %d)
+			SELECT n.n, c.doc_id, octet_length(s.index_text), %s FROM n LEFT JOIN (c JOIN practice_search s ON s.ctid = c.tid) ON TRUE`,
+			cond, onePass()+1, onePass(), where, searchCandidates+1, strings.Join(counts, ", ")), args
+	}
+	ctes, branches := pgTierCTEs(tiers, "practice_search", "s.doc_id, s.practice_id, s.ctid AS tid", cond, arg)
 	return fmt.Sprintf(`WITH %s,
-		c AS (SELECT s.doc_id, s.tid FROM (%s) s %s LIMIT %d)
-		SELECT c.doc_id, octet_length(s.index_text), %s FROM c JOIN practice_search s ON s.ctid = c.tid`,
+		c AS (SELECT s.doc_id, s.tid FROM (%s) s WHERE TRUE%s LIMIT %d)
+		SELECT 0, c.doc_id, octet_length(s.index_text), %s FROM c JOIN practice_search s ON s.ctid = c.tid`,
 		strings.Join(ctes, ",\n"), strings.Join(branches, " UNION ALL "), where, searchCandidates+1, strings.Join(counts, ", ")), args
 }
 
@@ -326,17 +355,18 @@ func (db *DB) candidateQuery(a citypact.Actor, q search.Query, sq practice.Searc
 // index for the newest blocks first (see pgTiers).
 const bucketBits = 10 + slotBits
 
-// queryCandidates reads candidates: their score, or (counted) their length and phrase counts,
-// which it scores with BM25.
-func queryCandidates(ctx context.Context, q querier, query string, args []any, counted bool) ([]candidate, error) {
+// queryCandidates reads candidates: their score, or (counted, on PostgreSQL) how many matches
+// the query read, then each candidate's length and phrase counts, which it scores with BM25; a
+// counted row with no document stands for none.
+func queryCandidates(ctx context.Context, q querier, query string, args []any, counted bool) (_ []candidate, read int, _ error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer rows.Close()
 	cols, err := rows.Columns()
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var out []candidate
 	var lengths []float64
@@ -345,30 +375,39 @@ func queryCandidates(ctx context.Context, q querier, query string, args []any, c
 		var c candidate
 		if !counted {
 			if err := rows.Scan(&c.doc, &c.score); err != nil {
-				return nil, err
+				return nil, 0, err
 			}
 			out = append(out, c)
 			continue
 		}
-		vals := make([]float64, len(cols)-1)
-		dest := []any{&c.doc}
+		var doc sql.NullInt64
+		vals := make([]sql.NullFloat64, len(cols)-2)
+		dest := []any{&read, &doc}
 		for i := range vals {
 			dest = append(dest, &vals[i])
 		}
 		if err := rows.Scan(dest...); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
+		if !doc.Valid {
+			continue
+		}
+		c.doc = doc.Int64
 		out = append(out, c)
-		lengths = append(lengths, vals[0])
-		tfs = append(tfs, vals[1:])
+		lengths = append(lengths, vals[0].Float64)
+		tf := make([]float64, len(vals)-1)
+		for i, v := range vals[1:] {
+			tf[i] = v.Float64
+		}
+		tfs = append(tfs, tf)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if counted {
 		bm25(out, lengths, tfs)
 	}
-	return out, nil
+	return out, read, nil
 }
 
 // bm25 scores candidates from their lengths and each phrase's count, with k1 = 1.2, b = 0.75,
@@ -437,6 +476,7 @@ func (db *DB) hits(ctx context.Context, q search.Query, top []candidate) ([]prac
 		}
 	}
 	hits := make([]practice.Hit, 0, len(top))
+	var sources []string
 	for _, c := range top {
 		p, ok := byID[c.doc>>slotBits]
 		if !ok {
@@ -448,8 +488,11 @@ func (db *DB) hits(ctx context.Context, q search.Query, top []candidate) ([]prac
 				continue // deleted meanwhile
 			}
 		}
-		hits = append(hits, practice.Hit{Practice: p, Lang: t.lang, Title: t.title, Summary: t.summary, Score: c.score,
-			Snippet: search.SnippetOfLong(snippetSource(t.summary, t.body), q, snippetWidth)})
+		hits = append(hits, practice.Hit{Practice: p, Lang: t.lang, Title: t.title, Summary: t.summary, Score: c.score})
+		sources = append(sources, snippetSource(t.summary, t.body))
+	}
+	for i, s := range search.SnippetsOfLong(sources, q, snippetWidth) {
+		hits[i].Snippet = s
 	}
 	return hits, nil
 }
