@@ -168,16 +168,40 @@ type token struct {
 	first, last int
 }
 
+// countTokens is how many tokens tokenize makes of units, and about how many bytes their text
+// takes: one token a word or number, one a character of a CJK run (its bigrams and its tail, each
+// character written twice), so that their slices are made once.
+func countTokens(units []unit) (n, size int) {
+	for i := 0; i < len(units); {
+		c := units[i].class
+		j := i + 1
+		for j < len(units) && units[j].class == c {
+			j++
+		}
+		switch c {
+		case sep:
+		case cjk:
+			n += j - i
+			size += 7 * (j - i) // two characters of three bytes and a space
+		default:
+			n++
+			size += j - i + 1
+		}
+		i = j
+	}
+	return n, size
+}
+
 // tokenize splits units into tokens: runs of one class; words and numbers whole (cut at
 // maxWordBytes), CJK runs as bigrams and a tail. It returns them with the index they make, their
 // texts joined by single spaces; each token's text is a slice of it, so a document's tokens cost
 // one allocation, not one each.
 func tokenize(units []unit) ([]token, string) {
-	// About one token in two characters: CJK text makes one a character, spaced text one a word.
+	n, size := countTokens(units)
 	var (
-		toks = make([]token, 0, len(units)/2+8)
-		offs = make([][2]int, 0, len(units)/2+8) // each token's bytes in buf
-		buf  = make([]byte, 0, 2*len(units)+16)
+		toks = make([]token, 0, n)
+		offs = make([][2]int, 0, n) // each token's bytes in buf
+		buf  = make([]byte, 0, size+16)
 	)
 	begin := func() int {
 		if len(buf) > 0 {

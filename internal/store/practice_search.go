@@ -204,7 +204,7 @@ func newest(cands []candidate, bound int) ([]candidate, bool) {
 // bestPerItem keeps the best-scoring candidate of each item (a practice, a thread) that item
 // names, best first; ties go to the newer document.
 func bestPerItem(cands []candidate, item func(candidate) int64) []candidate {
-	best := map[int64]candidate{}
+	best := make(map[int64]candidate, len(cands))
 	for _, c := range cands {
 		id := item(c)
 		if b, ok := best[id]; !ok || c.score > b.score {
@@ -369,8 +369,10 @@ func queryCandidates(ctx context.Context, q querier, query string, args []any, c
 		return nil, 0, err
 	}
 	var out []candidate
-	var lengths []float64
-	var tfs [][]float64
+	var lengths, counts []float64 // each candidate's length, and its phrases' counts in turn
+	var doc sql.NullInt64
+	var vals []sql.NullFloat64
+	var dest []any
 	for rows.Next() {
 		var c candidate
 		if !counted {
@@ -380,11 +382,12 @@ func queryCandidates(ctx context.Context, q querier, query string, args []any, c
 			out = append(out, c)
 			continue
 		}
-		var doc sql.NullInt64
-		vals := make([]sql.NullFloat64, len(cols)-2)
-		dest := []any{&read, &doc}
-		for i := range vals {
-			dest = append(dest, &vals[i])
+		if dest == nil { // made once: Scan copies each row's values out
+			vals = make([]sql.NullFloat64, len(cols)-2)
+			dest = []any{&read, &doc}
+			for i := range vals {
+				dest = append(dest, &vals[i])
+			}
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, 0, err
@@ -395,16 +398,20 @@ func queryCandidates(ctx context.Context, q querier, query string, args []any, c
 		c.doc = doc.Int64
 		out = append(out, c)
 		lengths = append(lengths, vals[0].Float64)
-		tf := make([]float64, len(vals)-1)
-		for i, v := range vals[1:] {
-			tf[i] = v.Float64
+		for _, v := range vals[1:] {
+			counts = append(counts, v.Float64)
 		}
-		tfs = append(tfs, tf)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
 	if counted {
+		tfs := make([][]float64, len(out))
+		if n := len(cols) - 3; n > 0 {
+			for i := range tfs {
+				tfs[i] = counts[i*n : (i+1)*n]
+			}
+		}
 		bm25(out, lengths, tfs)
 	}
 	return out, read, nil
@@ -506,26 +513,25 @@ func snippetSource(summary, body string) string {
 	b.Grow(len(summary) + len(body) + 2)
 	b.WriteString(summary)
 	b.WriteString("\n\n")
-	for i := 0; i < len(body); i++ {
+	for len(body) > 0 {
+		i := strings.IndexAny(body, "*_#>`|~[!]")
+		if i < 0 {
+			b.WriteString(body)
+			break
+		}
+		b.WriteString(body[:i])
 		c := body[i]
-		switch c {
-		case '*', '_', '#', '>', '`', '|', '~', '[':
+		body = body[i+1:]
+		switch {
+		case c == '!' && !strings.HasPrefix(body, "["):
+			b.WriteByte(c)
+		case c == ']' && strings.HasPrefix(body, "("):
 			b.WriteByte(' ')
-		case '!':
-			if i+1 < len(body) && body[i+1] == '[' {
-				b.WriteByte(' ')
-			} else {
-				b.WriteByte(c)
-			}
-		case ']':
-			b.WriteByte(' ')
-			if i+1 < len(body) && body[i+1] == '(' {
-				if j := strings.IndexByte(body[i+1:], ')'); j >= 0 && j < 2048 {
-					i += j + 1
-				}
+			if j := strings.IndexByte(body, ')'); j >= 0 && j < 2048 {
+				body = body[j+1:] // the link's address
 			}
 		default:
-			b.WriteByte(c)
+			b.WriteByte(' ')
 		}
 	}
 	return b.String()
