@@ -1,12 +1,9 @@
 package search
 
 import (
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -213,24 +210,6 @@ func SnippetOfLong(text string, q Query, width int) []Segment {
 		segs = append(segs, Segment{Text: "…"})
 	}
 	return segs
-}
-
-// SnippetsOfLong returns SnippetOfLong of each text, computed on as many cores as the process
-// may use: a page of twenty hits in Korean or Japanese costs a millisecond of snippets, a
-// tenth of its search, while the database waits.
-func SnippetsOfLong(texts []string, q Query, width int) [][]Segment {
-	out := make([][]Segment, len(texts))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(texts)) {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(texts); i = int(next.Add(1)) - 1 {
-				out[i] = SnippetOfLong(texts[i], q, width)
-			}
-		})
-	}
-	wg.Wait()
-	return out
 }
 
 // longer reports whether text has more than n characters, counting no further than that.

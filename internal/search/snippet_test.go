@@ -98,22 +98,3 @@ func TestSnippetOfLong(t *testing.T) {
 		t.Errorf("short text: %+v, want %+v", got, want)
 	}
 }
-
-// TestSnippetsOfLong: snippets computed in parallel are each text's own, in order.
-func TestSnippetsOfLong(t *testing.T) {
-	q := Parse("확진 quarantine")
-	var texts []string
-	for i := range 50 {
-		texts = append(texts, strings.Repeat("앞 문장 ", i*7)+"확진자 격리 quarantine "+strings.Repeat("뒤 ", 100-i))
-	}
-	texts = append(texts, "", "no match here")
-	got := SnippetsOfLong(texts, q, 60)
-	if len(got) != len(texts) {
-		t.Fatalf("%d snippets for %d texts", len(got), len(texts))
-	}
-	for i, text := range texts {
-		if want := SnippetOfLong(text, q, 60); !reflect.DeepEqual(got[i], want) {
-			t.Errorf("text %d: %v, want %v", i, got[i], want)
-		}
-	}
-}

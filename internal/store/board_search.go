@@ -321,7 +321,6 @@ func (db *DB) boardHits(ctx context.Context, q search.Query, top []candidate, do
 		return nil, err
 	}
 	hits := make([]board.Hit, 0, len(top))
-	var sources []string
 	for _, c := range top {
 		d := docs[c.doc]
 		t, ok := threads[d.thread]
@@ -349,11 +348,8 @@ func (db *DB) boardHits(ctx context.Context, q search.Query, top []candidate, do
 		default:
 			source = snippetSource("", translated[key{t.ID, d.post, d.lang}].Body)
 		}
+		h.Snippet = search.SnippetOfLong(source, q, snippetWidth)
 		hits = append(hits, h)
-		sources = append(sources, source)
-	}
-	for i, s := range search.SnippetsOfLong(sources, q, snippetWidth) {
-		hits[i].Snippet = s
 	}
 	return hits, nil
 }

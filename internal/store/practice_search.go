@@ -483,7 +483,6 @@ func (db *DB) hits(ctx context.Context, q search.Query, top []candidate) ([]prac
 		}
 	}
 	hits := make([]practice.Hit, 0, len(top))
-	var sources []string
 	for _, c := range top {
 		p, ok := byID[c.doc>>slotBits]
 		if !ok {
@@ -495,11 +494,8 @@ func (db *DB) hits(ctx context.Context, q search.Query, top []candidate) ([]prac
 				continue // deleted meanwhile
 			}
 		}
-		hits = append(hits, practice.Hit{Practice: p, Lang: t.lang, Title: t.title, Summary: t.summary, Score: c.score})
-		sources = append(sources, snippetSource(t.summary, t.body))
-	}
-	for i, s := range search.SnippetsOfLong(sources, q, snippetWidth) {
-		hits[i].Snippet = s
+		hits = append(hits, practice.Hit{Practice: p, Lang: t.lang, Title: t.title, Summary: t.summary, Score: c.score,
+			Snippet: search.SnippetOfLong(snippetSource(t.summary, t.body), q, snippetWidth)})
 	}
 	return hits, nil
 }
