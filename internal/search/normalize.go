@@ -61,7 +61,7 @@ func classOf(r rune) class {
 		}
 		return sep
 	}
-	if hangulSyllable(r) || 0x4E00 <= r && r <= 0x9FFF || kana(r) { // the common blocks first
+	if commonCJK(r) { // the common blocks first
 		return cjk
 	}
 	letter := unicode.IsLetter(r)
@@ -84,6 +84,10 @@ func hangulSyllable(r rune) bool { return 0xAC00 <= r && r <= 0xD7A3 }
 
 func kana(r rune) bool { return 0x3041 <= r && r <= 0x3096 || 0x30A1 <= r && r <= 0x30FA || r == 'ー' }
 
+// commonCJK reports whether r is a Hangul syllable, kana or a common ideograph (though these have
+// variants to fold).
+func commonCJK(r rune) bool { return hangulSyllable(r) || 0x4E00 <= r && r <= 0x9FFF || kana(r) }
+
 // isCJK reports whether r is written without spaces between words. The prolonged sound mark ー and
 // the closing mark 〆 belong to no script but to Japanese words (センター, 締〆).
 func isCJK(r rune) bool {
@@ -95,7 +99,7 @@ func isCJK(r rune) bool {
 // not compose (ideographic variation selectors after 葛, emoji selectors) and invisible format
 // characters (soft hyphens, zero-width joiners).
 func dropped(r rune) bool {
-	if r < 0x300 || hangulSyllable(r) || 0x4E00 <= r && r <= 0x9FFF || kana(r) {
+	if r < 0x300 || commonCJK(r) {
 		return r == 0xAD // the soft hyphen is the one format character below U+0300
 	}
 	return unicode.IsMark(r) || unicode.Is(unicode.Cf, r)

@@ -18,7 +18,7 @@ import (
 // boardRelations reads the actor organisation's current networks. A visitor, or a user bound to
 // no organisation, has none.
 func (db *DB) boardRelations(ctx context.Context, q querier, a citypact.Actor) (board.Relations, error) {
-	if !a.SignedIn() || a.OrgID == 0 {
+	if outsider(a) {
 		return board.Relations{}, nil
 	}
 	nets, err := queryInt64s(ctx, q, `SELECT network_id FROM memberships
@@ -32,7 +32,7 @@ func (db *DB) boardVisible(a citypact.Actor, b string, arg func(any) int) string
 	switch {
 	case a.IsAdmin():
 		return "TRUE"
-	case !a.SignedIn() || a.OrgID == 0:
+	case outsider(a):
 		return fmt.Sprintf("%s.scope = 'public'", b)
 	}
 	org, today := arg(a.OrgID), arg(dateText(db.Now()))

@@ -25,7 +25,7 @@ const partnerTies = `('sister', 'friendship')`
 // organisation, has none.
 func (db *DB) relations(ctx context.Context, q querier, a citypact.Actor, practiceIDs ...int64) (practice.Relations, error) {
 	rel := practice.Relations{OrgID: a.OrgID}
-	if !a.SignedIn() || a.OrgID == 0 {
+	if outsider(a) {
 		return practice.Relations{}, nil
 	}
 	var err error
@@ -64,7 +64,7 @@ func (db *DB) practiceVisible(a citypact.Actor, p string, arg func(any) int) str
 	switch {
 	case a.IsAdmin():
 		return "TRUE"
-	case !a.SignedIn() || a.OrgID == 0:
+	case outsider(a):
 		return fmt.Sprintf("(%[1]s.status <> 'draft' AND %[1]s.vis_kind = 'public')", p)
 	}
 	org := arg(a.OrgID)
@@ -75,6 +75,14 @@ func (db *DB) practiceVisible(a citypact.Actor, p string, arg func(any) int) str
 			JOIN practices hq ON hq.id = i.practice_id
 			WHERE hs.org_id = $%[2]d AND hq.owner_id = h.owner_id))))`, p, org, db.seeByVisibility(p, org, arg))
 }
+
+// outsider reports whether a sees what a visitor sees, practices and boards alike: not signed in,
+// or of no organisation.
+func outsider(a citypact.Actor) bool { return !a.SignedIn() || a.OrgID == 0 }
+
+// rowDecides reports whether practiceVisible for a reads no more than the practice's status and
+// visibility kind (administrators and outsiders), so that a copy of those decides as well.
+func rowDecides(a citypact.Actor) bool { return a.IsAdmin() || outsider(a) }
 
 // seeByVisibility is CanSee's rule for a signed-in actor of organisation $org, less "members of
 // the owner see everything" (which callers add with the owner column they have): public, or a
@@ -94,7 +102,7 @@ func (db *DB) handbookVisible(a citypact.Actor, h string, arg func(any) int) str
 	switch {
 	case a.IsAdmin():
 		return "TRUE"
-	case !a.SignedIn() || a.OrgID == 0:
+	case outsider(a):
 		return fmt.Sprintf("%s.vis_kind = 'public'", h)
 	}
 	org := arg(a.OrgID)
