@@ -112,8 +112,8 @@ func (db *DB) indexBoardText(ctx context.Context, tx *sql.Tx, threadID, postID i
 func (db *DB) writeBoardDoc(ctx context.Context, tx *sql.Tx, doc, threadID, postID int64, lang, text string) error {
 	if db.Engine == Postgres {
 		index := pgIndexText(text, doc>>boardBucketBits)
-		_, err := tx.ExecContext(ctx, `INSERT INTO board_search (doc_id, index_text, index_tf, thread_id, post_id, lang) VALUES ($1, $2, $3, $4, $5, $6)`,
-			doc, index, pgTermCounts(index), threadID, postID, lang)
+		_, err := tx.ExecContext(ctx, `INSERT INTO board_search (doc_id, index_text, index_tc, thread_id, post_id, lang) VALUES ($1, $2, $3, $4, $5, $6)`,
+			doc, index, pgTermTable(index), threadID, postID, lang)
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO board_search (rowid, index_text, doc_id, thread_id, post_id, lang) VALUES ($1, $2, $1, $3, $4, $5)`,

@@ -225,7 +225,7 @@ func (db *DB) provider() (*goose.Provider, error) {
 		return nil, err
 	}
 	dialect := goose.DialectSQLite3
-	var opts []goose.ProviderOption
+	opts := []goose.ProviderOption{goose.WithGoMigrations(termTablesMigration(db.Engine))}
 	if db.Engine == Postgres {
 		dialect = goose.DialectPostgres
 		// Several serve processes may start at once; an advisory lock lets one migrate.

@@ -63,7 +63,7 @@ func (db *DB) BulkPublish(ctx context.Context, ps []practice.Practice) error {
 
 // IndexSizes reports the bytes of the text the search index holds (titles, summaries and bodies
 // of the practices and translations it covers) and of the index itself: on SQLite the FTS5
-// shadow tables' pages (dbstat); on PostgreSQL the GIN index plus the index_text and index_tf
+// shadow tables' pages (dbstat); on PostgreSQL the GIN index plus the index_text and index_tc
 // columns as stored (pg_column_size, after compression), the rest of the table apart.
 func (db *DB) IndexSizes(ctx context.Context) (text int64, index map[string]int64, err error) {
 	err = db.r.QueryRowContext(ctx, `SELECT COALESCE(SUM(octet_length(title) + octet_length(summary) + octet_length(body)), 0)
@@ -83,7 +83,7 @@ func (db *DB) IndexSizes(ctx context.Context) (text int64, index map[string]int6
 	if db.Engine == Postgres {
 		q = `SELECT 'gin index', pg_relation_size('practice_search_text')
 			UNION ALL SELECT 'index_text column', SUM(pg_column_size(index_text))::bigint FROM practice_search
-			UNION ALL SELECT 'index_tf column', SUM(pg_column_size(index_tf))::bigint FROM practice_search
+			UNION ALL SELECT 'index_tc column', SUM(pg_column_size(index_tc))::bigint FROM practice_search
 			UNION ALL SELECT 'table and toast', pg_table_size('practice_search')
 			UNION ALL SELECT 'primary key', pg_relation_size('practice_search_pkey')
 			UNION ALL SELECT 'index_text raw', SUM(octet_length(index_text))::bigint FROM practice_search`

@@ -61,11 +61,11 @@ func (db *DB) indexOriginal(ctx context.Context, tx *sql.Tx, p practice.Practice
 func (db *DB) writeDocument(ctx context.Context, tx *sql.Tx, doc int64, p practice.Practice, lang, text string) error {
 	if db.Engine == Postgres {
 		index := pgIndexText(text, doc>>bucketBits)
-		_, err := tx.ExecContext(ctx, `INSERT INTO practice_search (doc_id, practice_id, lang, index_text, index_tf, status, vis_kind)
+		_, err := tx.ExecContext(ctx, `INSERT INTO practice_search (doc_id, practice_id, lang, index_text, index_tc, status, vis_kind)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)
-			ON CONFLICT (doc_id) DO UPDATE SET lang = excluded.lang, index_text = excluded.index_text, index_tf = excluded.index_tf,
+			ON CONFLICT (doc_id) DO UPDATE SET lang = excluded.lang, index_text = excluded.index_text, index_tc = excluded.index_tc,
 				status = excluded.status, vis_kind = excluded.vis_kind`,
-			doc, p.ID, lang, index, pgTermCounts(index), string(p.Status), string(p.Visibility.Kind))
+			doc, p.ID, lang, index, pgTermTable(index), string(p.Status), string(p.Visibility.Kind))
 		return err
 	}
 	index := search.Index(text)
@@ -324,30 +324,36 @@ func (db *DB) candidateQuery(a citypact.Actor, q search.Query, sq practice.Searc
 	// PostgreSQL runs a UNION ALL's branches in turn and stops when the LIMIT is met, so a common
 	// word never reads its older tiers. The GIN index does the tiers' work: no condition on
 	// doc_id offers the planner a walk along the primary key that would rebuild each document's
-	// tsvector to test it (seconds, for a common word). Either way the matches are materialised
-	// (ids and the row's address), sorted, and meet the filters on their practice, if any,
-	// through a subquery on the primary key, one by one, until the bound is reached (written as
-	// a join, the planner may hash the whole practices table instead). Then each candidate's row
-	// is read again by its address (no index descent) for BM25's inputs. The first column is how
-	// many matches the first pass read (0 for tiers); a row of NULLs stands for no candidates.
-	counts := pgPhraseCounts(q, arg)
+	// tsvector to test it (seconds, for a common word). Either way each match's length and
+	// phrase counts, BM25's inputs, are read from its row as it is matched (a word's count from
+	// its term table, a third of a microsecond), and the matches are materialised, sorted, and
+	// meet the filters on their practice, if any, through a subquery on the primary key, one by
+	// one, until the bound is reached (written as a join, the planner may hash the whole
+	// practices table instead). The first column is how many matches the first pass read (0 for
+	// tiers); a row of NULLs stands for no candidates.
+	cols := "s.doc_id, s.practice_id, octet_length(s.index_text) AS len"
+	out := "c.doc_id, c.len"
+	for i, c := range pgPhraseCounts(q, arg) {
+		cols += fmt.Sprintf(", %s AS c%d", c, i)
+		out += fmt.Sprintf(", c.c%d", i)
+	}
 	cond := match + " AND " + strings.Join(docs, " AND ")
 	where := ""
 	if len(probe) > 0 {
 		where = ` AND (SELECT TRUE FROM practices p WHERE p.id = s.practice_id AND ` + strings.Join(probe, " AND ") + `)`
 	}
 	if tiers == nil {
-		return fmt.Sprintf(`WITH m AS MATERIALIZED (SELECT s.doc_id, s.practice_id, s.ctid AS tid FROM practice_search s WHERE %s LIMIT %d),
+		return fmt.Sprintf(`WITH m AS MATERIALIZED (SELECT %s FROM practice_search s WHERE %s LIMIT %d),
 			n AS MATERIALIZED (SELECT count(*) AS n FROM m),
-			c AS (SELECT s.doc_id, s.tid FROM (SELECT * FROM m ORDER BY doc_id DESC) s WHERE (SELECT n FROM n) <= %d%s LIMIT %d)
-			SELECT n.n, c.doc_id, octet_length(s.index_text), %s FROM n LEFT JOIN (c JOIN practice_search s ON s.ctid = c.tid) ON TRUE`,
-			cond, onePass()+1, onePass(), where, searchCandidates+1, strings.Join(counts, ", ")), args
+			c AS (SELECT s.* FROM (SELECT * FROM m ORDER BY doc_id DESC) s WHERE (SELECT n FROM n) <= %d%s LIMIT %d)
+			SELECT n.n, %s FROM n LEFT JOIN c ON TRUE`,
+			cols, cond, onePass()+1, onePass(), where, searchCandidates+1, out), args
 	}
-	ctes, branches := pgTierCTEs(tiers, "practice_search", "s.doc_id, s.practice_id, s.ctid AS tid", cond, arg)
+	ctes, branches := pgTierCTEs(tiers, "practice_search", cols, cond, arg)
 	return fmt.Sprintf(`WITH %s,
-		c AS (SELECT s.doc_id, s.tid FROM (%s) s WHERE TRUE%s LIMIT %d)
-		SELECT 0, c.doc_id, octet_length(s.index_text), %s FROM c JOIN practice_search s ON s.ctid = c.tid`,
-		strings.Join(ctes, ",\n"), strings.Join(branches, " UNION ALL "), where, searchCandidates+1, strings.Join(counts, ", ")), args
+		c AS (SELECT s.* FROM (%s) s WHERE TRUE%s LIMIT %d)
+		SELECT 0, %s FROM c`,
+		strings.Join(ctes, ",\n"), strings.Join(branches, " UNION ALL "), where, searchCandidates+1, out), args
 }
 
 // On PostgreSQL, each library document's index_text ends with the bucket word of its practice's
@@ -370,8 +376,10 @@ func queryCandidates(ctx context.Context, q querier, query string, args []any, c
 	}
 	var out []candidate
 	var lengths, counts []float64 // each candidate's length, and its phrases' counts in turn
-	var doc sql.NullInt64
-	var vals []sql.NullFloat64
+	// Counted rows are read as they come (integers, or NULL), with no conversion by
+	// database/sql, which would format and parse each number: 500 rows of them are a tenth of a
+	// search.
+	var vals []any
 	var dest []any
 	for rows.Next() {
 		var c candidate
@@ -383,23 +391,33 @@ func queryCandidates(ctx context.Context, q querier, query string, args []any, c
 			continue
 		}
 		if dest == nil { // made once: Scan copies each row's values out
-			vals = make([]sql.NullFloat64, len(cols)-2)
-			dest = []any{&read, &doc}
+			vals = make([]any, len(cols))
+			dest = make([]any, len(cols))
 			for i := range vals {
-				dest = append(dest, &vals[i])
+				dest[i] = &vals[i]
 			}
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, 0, err
 		}
-		if !doc.Valid {
-			continue
+		n, _ := vals[0].(int64)
+		read = int(n)
+		doc, ok := vals[1].(int64)
+		if !ok {
+			continue // no candidates
 		}
-		c.doc = doc.Int64
+		c.doc = doc
 		out = append(out, c)
-		lengths = append(lengths, vals[0].Float64)
-		for _, v := range vals[1:] {
-			counts = append(counts, v.Float64)
+		for i, v := range vals[2:] {
+			n, ok := v.(int64)
+			if !ok {
+				return nil, 0, fmt.Errorf("candidate column %d is %T", i+2, v)
+			}
+			if i == 0 {
+				lengths = append(lengths, float64(n))
+			} else {
+				counts = append(counts, float64(n))
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {

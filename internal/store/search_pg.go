@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"slices"
 	"strconv"
@@ -17,7 +18,7 @@ import (
 // board_search): each document is search.Index of its text in a column index_text, with a GIN
 // index on to_tsvector('simple', index_text) that finds the documents holding every token;
 // strpos checks phrases on the column, and ranking counts them in it, or, for a single word,
-// reads its count in index_tf (see pgTermCounts).
+// reads its count in the term table index_tc (see pgTermTable).
 
 // pgIndexText is a document's index_text: its tokens between single spaces, with a space before
 // the first and after the last, so that every phrase is a substring between spaces, read as the
@@ -28,28 +29,90 @@ func pgIndexText(text string, bucket int64) string {
 	return " " + search.Index(text) + " " + bucketWord(bucket) + " "
 }
 
-// pgTermCounts is a document's index_tf: each token that occurs more than once in index, with its
-// count, as "\ttoken n\t…" (a tab before each entry and after the last). Ranking needs a query
-// word's count in each of up to 500 candidates; counted in index_text that reads every candidate's
-// whole text (5 KB for a Korean document: about 10 µs each, half of a CJK term's search), while
-// index_tf is about a fifth of it, and a word absent from it occurs once. Tokens hold no tabs or
-// spaces, so "\tword " finds exactly one entry.
-func pgTermCounts(index string) string {
+// pgTermTable is a document's index_tc: the count of each token that occurs more than once in
+// index, in a hash table that the candidate query reads with one byte search. Ranking needs a
+// query word's count in each of up to 2,000 matches; searched for in a text of the counts, that
+// cost a microsecond or two a document (more when PostgreSQL had compressed it), and the table
+// costs a third of a microsecond, little enough to read with the match itself instead of reading
+// the candidates' rows a second time. A word absent from the table occurs once.
+//
+// The table is n home slots and tcProbes-1 more, of four bytes each: the token's fingerprint
+// (three bytes) and its count (one byte, at most 255). A token sits in one of the tcProbes slots
+// from its home slot, its hash modulo n (see termKey); a table that cannot place every token so
+// is made half as large again. Slots left empty hold count 0 and pseudo-random bytes, like the
+// fingerprints, so that PostgreSQL finds nothing to compress: a compressed value would be
+// decompressed for each read.
+func pgTermTable(index string) []byte {
 	counts := map[string]int{}
 	for _, t := range strings.Fields(index) {
 		counts[t]++
 	}
-	var b strings.Builder
-	b.WriteByte('\t')
+	var terms []string
 	for _, t := range slices.Sorted(maps.Keys(counts)) {
-		if n := counts[t]; n > 1 {
-			b.WriteString(t)
-			b.WriteByte(' ')
-			b.WriteString(strconv.Itoa(n))
-			b.WriteByte('\t')
+		if counts[t] > 1 {
+			terms = append(terms, t)
 		}
 	}
-	return b.String()
+	if len(terms) == 0 {
+		return []byte{}
+	}
+	for n := 2 * len(terms); ; n += n / 2 {
+		if table, ok := placeTerms(terms, counts, n); ok {
+			return table
+		}
+	}
+}
+
+// tcProbes is how many slots from its home a token of a term table may sit.
+const tcProbes = 8
+
+// placeTerms lays terms out in a table of n home slots, or reports that one would sit too far
+// from its home.
+func placeTerms(terms []string, counts map[string]int, n int) ([]byte, bool) {
+	slots := n + tcProbes - 1
+	table := make([]byte, 4*slots)
+	filler := uint64(0x9e3779b97f4a7c15)
+	for i := range slots { // every slot empty, its fingerprint noise
+		filler ^= filler << 13
+		filler ^= filler >> 7
+		filler ^= filler << 17
+		table[4*i], table[4*i+1], table[4*i+2] = byte(filler), byte(filler>>8), byte(filler>>16)
+	}
+	for _, t := range terms {
+		home, fp := termKey(t)
+		i := int(home % int64(n))
+		for table[4*i+3] != 0 {
+			if i++; i >= int(home%int64(n))+tcProbes {
+				return nil, false
+			}
+		}
+		copy(table[4*i:], fp[:])
+		table[4*i+3] = byte(min(counts[t], 255))
+	}
+	return table, true
+}
+
+// termKey is a token's hash, from which its home slot in a term table is taken, and its
+// fingerprint: FNV-1a's low 40 bits (a positive bigint in SQL, however large the table) and its
+// top 24, independent of each other.
+func termKey(token string) (home int64, fp [3]byte) {
+	h := fnv.New64a()
+	h.Write([]byte(token))
+	sum := h.Sum64()
+	return int64(sum & (1<<40 - 1)), [3]byte{byte(sum >> 40), byte(sum >> 48), byte(sum >> 56)}
+}
+
+// pgTermCount returns the expression of a single word's count in the document s, read in its
+// term table: the word's fingerprint searched for in the tcProbes slots from its home slot, then
+// the count byte after it; not found (or found at an empty slot, whose count is 0), once. Three
+// bytes of noise can equal a fingerprint elsewhere in those 32 bytes once in half a million
+// searches of a document, which would misplace that document in the ranking, never change what
+// matches.
+func pgTermCount(token string, arg func(any) int) string {
+	home, fp := termKey(token)
+	base := fmt.Sprintf(`(($%d::bigint %% NULLIF(octet_length(s.index_tc) / 4 - %d, 0)) * 4)::int`, arg(home), tcProbes-1)
+	return fmt.Sprintf(`GREATEST(COALESCE(get_byte(s.index_tc, %[1]s + NULLIF(position($%[2]d::bytea IN substr(s.index_tc, %[1]s + 1, %[3]d)), 0) + 2), 1), 1)`,
+		base, arg(fp[:]), 4*tcProbes)
 }
 
 func bucketWord(b int64) string { return "zb" + strconv.FormatInt(b, 10) }
@@ -114,16 +177,14 @@ func pgTierCTEs(tiers []searchTier, table, cols, match string, arg func(any) int
 }
 
 // pgPhraseCounts returns, for each phrase of q, the expression counting its occurrences in the
-// document s, for BM25: a single word's count is read in index_tf (the text after "\tword " up to
-// the next tab; none: once, since every candidate holds it); a phrase or a prefix is counted in
+// document s, for BM25: a single word's count is read in its term table (pgTermCount); a phrase or a prefix is counted in
 // index_text (" tok tok"), where octet_length reads a compressed text's length from its header
 // and replace decompresses it once.
 func pgPhraseCounts(q search.Query, arg func(any) int) []string {
 	var counts []string
 	for _, p := range q.Phrases {
 		if len(p.Tokens) == 1 && !p.Prefix {
-			counts = append(counts, fmt.Sprintf(`COALESCE(NULLIF(split_part(split_part(s.index_tf, $%d, 2), E'\t', 1), ''), '1')::int`,
-				arg("\t"+p.Tokens[0]+" ")))
+			counts = append(counts, pgTermCount(p.Tokens[0], arg))
 			continue
 		}
 		n := arg(strings.TrimSuffix(phraseNeedle(p), " "))

@@ -75,9 +75,9 @@ func columns(t *testing.T, db *store.DB) []string {
 
 // postgresOnly are the columns only PostgreSQL has: what its search reads of each candidate in the
 // candidate's row, which SQLite's FTS5 index gives it (word counts) or a join gives it cheaply
-// (the practice's status and visibility). See migration 00016.
+// (the practice's status and visibility). See migrations 00016 and 00017.
 var postgresOnly = map[string]bool{
-	"board_search.index_tf": true, "practice_search.index_tf": true,
+	"board_search.index_tc": true, "practice_search.index_tc": true,
 	"practice_search.status": true, "practice_search.vis_kind": true,
 }
 
