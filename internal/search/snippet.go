@@ -170,7 +170,10 @@ func startsWithMark(s string) bool {
 // holds a match; failing that (variant characters, or a token found only inside a longer word),
 // the text's start, where Snippet falls back to when nothing matches. Cut ends are marked "…".
 func SnippetOfLong(text string, q Query, width int) []Segment {
-	before, after := width/4+24, width+24 // characters: what Snippet shows around a hit, and some slack
+	// Characters: Snippet shows width/4 of them before its first hit (fewer at the text's
+	// start), moving the start forward off a word (so it needs one more before it), and width in
+	// all from there; then some slack.
+	before, after := width/4+8, width+24
 	if !longer(text, before+after) {
 		return Snippet(text, q, width)
 	}
@@ -192,7 +195,15 @@ func SnippetOfLong(text string, q Query, width int) []Segment {
 	}
 	slices.Sort(starts)
 	for _, at := range starts[:min(len(starts), 3)] {
-		lo, hi := back(text, at, before), forward(text, at, after)
+		lo, shown := at, 0 // the window's start, and how many characters Snippet shows before at
+		for ; lo > 0 && shown < before; shown++ {
+			_, size := utf8.DecodeLastRuneInString(text[:lo])
+			lo -= size
+		}
+		hi := forward(text, at, after-min(shown, width/4))
+		if hi == len(text) { // Snippet then shows width characters before the end
+			lo = min(lo, back(text, hi, width+8))
+		}
 		segs := Snippet(text[lo:hi], q, width)
 		if !slices.ContainsFunc(segs, func(s Segment) bool { return s.Hit }) {
 			continue
@@ -205,7 +216,7 @@ func SnippetOfLong(text string, q Query, width int) []Segment {
 		}
 		return segs
 	}
-	segs := Snippet(text[:forward(text, 0, after)], q, width)
+	segs := Snippet(text[:forward(text, 0, width+24)], q, width)
 	if n := len(segs) - 1; n >= 0 && !strings.HasSuffix(segs[n].Text, "…") {
 		segs = append(segs, Segment{Text: "…"})
 	}

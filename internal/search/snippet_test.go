@@ -1,6 +1,7 @@
 package search
 
 import (
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -96,5 +97,25 @@ func TestSnippetOfLong(t *testing.T) {
 	short := "Drive-through screening clinics."
 	if got, want := SnippetOfLong(short, Parse("screening"), 160), Snippet(short, Parse("screening"), 160); !reflect.DeepEqual(got, want) {
 		t.Errorf("short text: %+v, want %+v", got, want)
+	}
+}
+
+// TestSnippetOfLongAsSnippet: on long texts of whole words, the window SnippetOfLong reads gives
+// the very snippet Snippet cuts from the whole text, wherever the first match falls.
+func TestSnippetOfLongAsSnippet(t *testing.T) {
+	words := []string{"mask", "gown", "clinic", "tracing", "quarantine", "hotel", "city", "the", "of",
+		"방역", "확진자가", "선별진료소", "격리", "병상을", "防疫", "旅館", "検疫所", "です。", "and,"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := range 300 {
+		var b strings.Builder
+		for range 20 + rng.IntN(400) {
+			b.WriteString(words[rng.IntN(len(words))])
+			b.WriteString(" \n"[rng.IntN(2):][:1])
+		}
+		text := b.String()
+		q := Parse(words[rng.IntN(len(words))])
+		if got, want := SnippetOfLong(text, q, 160), Snippet(text, q, 160); !reflect.DeepEqual(got, want) {
+			t.Fatalf("text %d, %v:\n got %+v\nwant %+v", i, q, got, want)
+		}
 	}
 }
