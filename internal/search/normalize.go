@@ -1,7 +1,9 @@
 package search
 
 import (
+	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -119,8 +121,11 @@ type unit struct {
 // of text that is already in NFKC (norm's quick check: most text) is read a character at a time,
 // each its own segment, without the normalising iterator, which costs several times more; the
 // prefix ends on a normalisation boundary, so the rest normalises as it would have.
-func normalize(text string) []unit {
-	units := make([]unit, 0, utf8.RuneCountInString(text))
+func normalize(text string) []unit { return normalizeTo(nil, text) }
+
+// normalizeTo is normalize appending to units[:0], whose array it reuses when large enough.
+func normalizeTo(units []unit, text string) []unit {
+	units = slices.Grow(units[:0], utf8.RuneCountInString(text))
 	add := func(r rune, start, end int) {
 		if dropped(r) {
 			if k := len(units) - 1; k >= 0 && units[k].class != sep {
@@ -200,13 +205,41 @@ func countTokens(units []unit) (n, size int) {
 // maxWordBytes), CJK runs as bigrams and a tail. It returns them with the index they make, their
 // texts joined by single spaces; each token's text is a slice of it, so a document's tokens cost
 // one allocation, not one each.
-func tokenize(units []unit) ([]token, string) {
+func tokenize(units []unit) ([]token, string) { return tokenizeTo(&scratch{}, units) }
+
+// scratch is what tokenizing allocates besides the index, for reuse: hitSpans cuts twenty
+// snippets a search, and reusing these halves the garbage a search leaves.
+type scratch struct {
+	units []unit
+	toks  []token
+	offs  [][2]int // each token's bytes in buf
+	buf   []byte
+}
+
+// scratchPool holds scratch space no larger than maxScratch units, so that one long text does
+// not keep its buffers alive in the pool.
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+const maxScratch = 4096
+
+func getScratch() *scratch { return scratchPool.Get().(*scratch) }
+
+func putScratch(s *scratch) {
+	if cap(s.units) <= maxScratch && cap(s.toks) <= maxScratch {
+		scratchPool.Put(s)
+	}
+}
+
+// tokenizeTo is tokenize working in s, whose token slice it returns (valid until s is reused);
+// the index is a new string.
+func tokenizeTo(s *scratch, units []unit) ([]token, string) {
 	n, size := countTokens(units)
 	var (
-		toks = make([]token, 0, n)
-		offs = make([][2]int, 0, n) // each token's bytes in buf
-		buf  = make([]byte, 0, size+16)
+		toks = slices.Grow(s.toks[:0], n)
+		offs = slices.Grow(s.offs[:0], n)
+		buf  = slices.Grow(s.buf[:0], size+16)
 	)
+	defer func() { s.toks, s.offs, s.buf = toks, offs, buf }()
 	begin := func() int {
 		if len(buf) > 0 {
 			buf = append(buf, ' ')

@@ -89,8 +89,11 @@ func hitSpans(text string, q Query) []span {
 	if q.Empty() {
 		return nil
 	}
-	units := normalize(text)
-	toks, _ := tokenize(units)
+	s := getScratch()
+	defer putScratch(s)
+	s.units = normalizeTo(s.units, text)
+	units := s.units
+	toks, _ := tokenizeTo(s, units)
 	var hits []span
 	for _, p := range q.Phrases {
 		n := len(p.Tokens)

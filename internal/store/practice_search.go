@@ -374,7 +374,7 @@ func queryCandidates(ctx context.Context, q querier, query string, args []any, c
 	if err != nil {
 		return nil, 0, err
 	}
-	var out []candidate
+	out := make([]candidate, 0, searchCandidates+1)
 	var lengths, counts []float64 // each candidate's length, and its phrases' counts in turn
 	// Counted rows are read as they come (integers, or NULL), with no conversion by
 	// database/sql, which would format and parse each number: 500 rows of them are a tenth of a
