@@ -295,3 +295,34 @@ func TestSearchFollowsStatusAndVisibility(t *testing.T) {
 		check("published again", who{visitor, false, true})
 	})
 }
+
+// TestSearchCountsAfterMigration: migration 17 builds the word counts of documents already
+// stored. Two practices of equal length hold a word once and five times; the one with the word
+// once is newer, so with the counts lost (every word once) it would rank first, as a tie goes to
+// the newer document. After going down to 16 and up again, the five times still rank first.
+func TestSearchCountsAfterMigration(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, dsn string) {
+		l := newLibrary(t, dsn)
+		db, ctx := l.db, context.Background()
+		filler := func(n int) string { return strings.Repeat("city ", n) }
+		many := newPractice(l.seoul.ID, "Hotels")
+		many.Body = strings.Repeat("quarantine ", 5) + filler(20)
+		many = l.mustPublished(t, as(l.seoulEd), many)
+		once := newPractice(l.seoul.ID, "Hotels")
+		once.Body = "quarantine " + filler(24)
+		once = l.mustPublished(t, as(l.seoulEd), once)
+		want := []int64{many.ID, once.ID}
+		if got := searchIDs(t, db, visitor, practice.SearchQuery{Text: "quarantine"}); !slices.Equal(got, want) {
+			t.Fatalf("before: %v, want %v", got, want)
+		}
+		if err := db.MigrateTo(ctx, 16); err != nil {
+			t.Fatalf("down to 16: %v", err)
+		}
+		if err := db.MigrateTo(ctx, 17); err != nil {
+			t.Fatalf("up to 17: %v", err)
+		}
+		if got := searchIDs(t, db, visitor, practice.SearchQuery{Text: "quarantine"}); !slices.Equal(got, want) {
+			t.Errorf("after down and up: %v, want %v", got, want)
+		}
+	})
+}
