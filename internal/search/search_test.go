@@ -1,9 +1,12 @@
 package search
 
 import (
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestTokens(t *testing.T) {
@@ -68,6 +71,25 @@ func TestFold(t *testing.T) {
 	for _, tt := range tests {
 		if got := Fold(tt.text); got != tt.want {
 			t.Errorf("Fold(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestQuickSpan: the NFKC prefix normalize reads without norm's iterator is norm's own, on random
+// text that mixes the fast path's characters with what composes with them (combining marks,
+// conjoining jamo, the kana voicing mark) and with compatibility characters.
+func TestQuickSpan(t *testing.T) {
+	pool := []rune{'a', 'Z', '1', ' ', '.', '\n', '가', '확', '진', 'か', 'ー', '防', '疫', '臺',
+		'、', '。', '「', '】', '・', '\u3000', '\uff0c', '\u2329', '\u0301', '\u3099', '\u1100', '\u1161', '\u11a8', '\uff76', '\uff21', '\uf900', '\u337b', '\u00e9', '\u00ad'}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 20000 {
+		rs := make([]rune, rng.IntN(12))
+		for i := range rs {
+			rs[i] = pool[rng.IntN(len(pool))]
+		}
+		text := string(rs)
+		if got, want := quickSpan(text), norm.NFKC.QuickSpanString(text); got != want {
+			t.Fatalf("quickSpan(%+q) = %d, want %d", text, got, want)
 		}
 	}
 }
