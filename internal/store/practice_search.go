@@ -377,8 +377,8 @@ func queryCandidates(ctx context.Context, q querier, query string, args []any, c
 	out := make([]candidate, 0, searchCandidates+1)
 	var lengths, counts []float64 // each candidate's length, and its phrases' counts in turn
 	// Counted rows are read as they come (integers, or NULL), with no conversion by
-	// database/sql, which would format and parse each number: 500 rows of them are a tenth of a
-	// search.
+	// database/sql, which formats and parses each number (8 % of a CJK search's processor time
+	// in a profile, for 500 rows).
 	var vals []any
 	var dest []any
 	for rows.Next() {
