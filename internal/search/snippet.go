@@ -198,7 +198,7 @@ func SnippetOfLong(text string, q Query, width int) []Segment {
 	}
 	slices.Sort(starts)
 	for _, at := range starts[:min(len(starts), 3)] {
-		lo, shown := at, 0 // the window's start, and how many characters Snippet shows before at
+		lo, shown := at, 0 // the window's start, and how many characters it holds before at
 		for ; lo > 0 && shown < before; shown++ {
 			_, size := utf8.DecodeLastRuneInString(text[:lo])
 			lo -= size
@@ -219,7 +219,7 @@ func SnippetOfLong(text string, q Query, width int) []Segment {
 		}
 		return segs
 	}
-	segs := Snippet(text[:forward(text, 0, width+24)], q, width)
+	segs := Snippet(text[:forward(text, 0, after)], q, width)
 	if n := len(segs) - 1; n >= 0 && !strings.HasSuffix(segs[n].Text, "…") {
 		segs = append(segs, Segment{Text: "…"})
 	}
