@@ -205,16 +205,18 @@ func (db *DB) boardCandidateQuery(a citypact.Actor, q search.Query, sq board.Sea
 			JOIN threads t ON t.id = s.thread_id JOIN boards b ON b.id = t.board_id
 			WHERE %s AND %s ORDER BY s.rowid DESC LIMIT %d`, match, cond, boardSearchCandidates+1), args
 	}
-	// As the library's (candidateQuery): each tier's matches from the GIN index, materialised and
-	// sorted, newest tier first, each row meeting the visibility and filters through a subquery
-	// on the primary keys until the bound is reached.
-	counts := pgPhraseCounts(q, args.add)
-	ctes, branches := pgTierCTEs(tiers, "board_search", "s.doc_id, s.thread_id, s.post_id", match, args.add)
-	return fmt.Sprintf(`WITH %s,
-		c AS (SELECT s.doc_id FROM (%s) s WHERE (SELECT TRUE FROM threads t JOIN boards b ON b.id = t.board_id
-			WHERE t.id = s.thread_id AND %s) LIMIT %d)
-		SELECT c.doc_id, s.thread_id, s.post_id, s.lang, octet_length(s.index_text), %s FROM c JOIN board_search s ON s.doc_id = c.doc_id`,
-		strings.Join(ctes, ",\n"), strings.Join(branches, " UNION ALL "), cond, boardSearchCandidates+1, strings.Join(counts, ", ")), args
+	// As the library's (candidateQuery): each tier's matches from the GIN index with their length
+	// and phrase counts, materialised and sorted, newest tier first, each row meeting the
+	// visibility and filters through a subquery on the primary keys until the bound is reached.
+	cols := "s.doc_id, s.thread_id, s.post_id, s.lang, octet_length(s.index_text) AS len"
+	for i, c := range pgPhraseCounts(q, args.add) {
+		cols += fmt.Sprintf(", %s AS c%d", c, i)
+	}
+	ctes, branches := pgTierCTEs(tiers, "board_search", cols, match, args.add)
+	return fmt.Sprintf(`WITH %s
+		SELECT * FROM (%s) s WHERE (SELECT TRUE FROM threads t JOIN boards b ON b.id = t.board_id
+			WHERE t.id = s.thread_id AND %s) LIMIT %d`,
+		strings.Join(ctes, ",\n"), strings.Join(branches, " UNION ALL "), cond, boardSearchCandidates+1), args
 }
 
 // boardDoc is what a document is of.

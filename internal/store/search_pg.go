@@ -40,9 +40,9 @@ func pgIndexText(text string, bucket int64) string {
 // (three bytes) and its count (one byte, at most 255). A token sits in one of the tcProbes slots
 // from its home slot, its hash modulo n (see termKey); n starts a little above the number of
 // tokens and grows by an eighth of it until every token is placed so (about 1.4 slots a token:
-// 6.7 bytes, against 7.3 for the same counts as text). Slots left empty hold count 0 and pseudo-random bytes, like the
-// fingerprints, so that PostgreSQL finds nothing to compress: a compressed value would be
-// decompressed for each read.
+// 6.7 bytes, against 7.3 for the same counts as text). Slots left empty hold count 0 and
+// pseudo-random bytes, like the fingerprints, so that PostgreSQL finds nothing to compress: a
+// compressed value would be decompressed for each read.
 func pgTermTable(index string) []byte {
 	counts := map[string]int{}
 	for _, t := range strings.Fields(index) {
@@ -81,9 +81,10 @@ func placeTerms(terms []string, counts map[string]int, n int) ([]byte, bool) {
 	}
 	for _, t := range terms {
 		home, fp := termKey(t)
-		i := int(home % int64(n))
+		first := int(home % int64(n))
+		i := first
 		for table[4*i+3] != 0 {
-			if i++; i >= int(home%int64(n))+tcProbes {
+			if i++; i >= first+tcProbes {
 				return nil, false
 			}
 		}
