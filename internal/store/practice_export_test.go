@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/citypact/citypact/internal/practice"
 )
@@ -59,6 +60,20 @@ func (db *DB) BulkPublish(ctx context.Context, ps []practice.Practice) error {
 		}
 		return nil
 	})
+}
+
+// SetWordStats makes PostgreSQL's search take docs for the statistics of the library's words
+// (how many documents hold each), as ANALYZE would have found them, until restore.
+func (db *DB) SetWordStats(docs map[string]float64) (restore func()) {
+	w := &db.words
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.docs, w.at = docs, time.Now()
+	return func() {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		w.docs = nil
+	}
 }
 
 // IndexSizes reports the bytes of the text the search index holds (titles, summaries and bodies
@@ -118,4 +133,21 @@ func (db *DB) Analyze(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// MatchCount counts text's matching documents the way a visitor's search finds them, with the
+// engine's index alone: the match, and on PostgreSQL the row's status and visibility, so its
+// heap row is visited as a search visits it; nothing ranked, sorted or read for display. It is
+// the floor under a selective search's latency, which BenchmarkSearch reports beside it so that
+// the machine's own speed at the time can be told from the search's.
+func (db *DB) MatchCount(ctx context.Context, text string) (int, error) {
+	var args []any
+	arg := func(v any) int { args = append(args, v); return len(args) }
+	query := `SELECT count(*) FROM practice_search s WHERE ` + db.matchCondition(parseQuery(text), "s", arg)
+	if db.Engine == Postgres {
+		query += ` AND s.status = 'published' AND s.vis_kind = 'public'`
+	}
+	var n int
+	err := db.rq.QueryRowContext(ctx, query, args...).Scan(&n)
+	return n, err
 }

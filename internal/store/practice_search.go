@@ -152,9 +152,10 @@ type candidate struct {
 //
 //  1. Candidates: the newest practice.SearchCandidates documents that match, whose practice the
 //     actor may see (the predicate of practiceVisible) and that pass the filters, in one query
-//     that reads the index newest first (on PostgreSQL, by tiers of id blocks: see
-//     candidateQuery) and stops at the bound. However many documents a word matches, this step
-//     reads at most that many practices.
+//     that reads the index newest first (on PostgreSQL, every match of a word the statistics
+//     do not know for common, a common one's by tiers of id blocks: see candidateQuery) and
+//     stops at the bound. However many documents a word matches, this step reads at most that
+//     many practices.
 //  2. Ranking, of the candidates only: bm25 on SQLite (FTS5's own, computed in the same query);
 //     on PostgreSQL BM25 computed here from each phrase's count in the document and the
 //     document's length, read with the candidates (ts_rank would rebuild every candidate's
@@ -230,34 +231,22 @@ func bestPerItem(cands []candidate, item func(candidate) int64) []candidate {
 // candidates runs step 1 of Search, with the scores of step 2. It reads one candidate more than
 // the bound, to tell a total of exactly the bound from a larger one.
 func (db *DB) candidates(ctx context.Context, a citypact.Actor, q search.Query, sq practice.SearchQuery) ([]candidate, error) {
-	if db.Engine == SQLite {
-		query, args := db.candidateQuery(a, q, sq, nil)
-		cands, _, err := queryCandidates(ctx, db.rq, query, args, false)
-		return cands, err
-	}
-	// PostgreSQL: one pass first, which reads at most onePass matches; a word with more (a
-	// common one) is asked for again by tiers (see candidateQuery), or at once when the
-	// statistics know it for common.
-	if !db.commonWord(ctx, q, onePass()) {
-		query, args := db.candidateQuery(a, q, sq, nil)
-		cands, read, err := queryCandidates(ctx, db.rq, query, args, true)
-		if err != nil || read <= onePass() {
-			return cands, err
+	var tiers []searchTier
+	if db.Engine == Postgres && db.commonWord(ctx, q, onePass()) {
+		var err error
+		if tiers, err = db.pgTiers(ctx, "practice_search", bucketBits); err != nil {
+			return nil, err
 		}
 	}
-	tiers, err := db.pgTiers(ctx, "practice_search", bucketBits)
-	if err != nil {
-		return nil, err
-	}
 	query, args := db.candidateQuery(a, q, sq, tiers)
-	cands, _, err := queryCandidates(ctx, db.rq, query, args, true)
-	return cands, err
+	return queryCandidates(ctx, db.rq, query, args, db.Engine == Postgres)
 }
 
-// onePass is how many matching documents PostgreSQL's first pass reads at most: four times the
-// bound, so that the filters on practices leave the bound's worth of candidates. A first pass
-// that overflows is not cheap (12 ms for a word in a quarter of 100,000 practices, most of it
-// building the bitmap), which is why commonWord sends the words statistics know to the tiers.
+// onePass is how many documents a query may match, as PostgreSQL's statistics estimate them,
+// for its candidates to be read in one pass, every match's row visited (a few milliseconds at
+// most); a query whose every word is estimated in more is read by tiers (see candidateQuery).
+// Statistics may be stale or missing: a wrong guess costs time, never results (reading every
+// match of a word in a quarter of 100,000 practices took 66 ms, against 8 by tiers).
 func onePass() int { return 4 * searchCandidates }
 
 // candidateQuery returns the query of candidates and its arguments.
@@ -316,26 +305,25 @@ func (db *DB) candidateQuery(a citypact.Actor, q search.Query, sq practice.Searc
 		probe = append(probe, db.practiceVisible(a, "p", arg))
 	}
 	// The matching documents come from the GIN index as a bitmap, in no order, and each one's
-	// heap row must then be read for its ids. Without tiers (the first pass), the query reads at
-	// most onePass + 1 of them (a LIMIT stops the heap scan; the bitmap itself is cheap), keeps
-	// the newest, and reports how many it read: a word with more matches is asked for again by
-	// tiers, newest first, by the bucket words of their blocks of ids (see pgTiers). For a word
-	// in a quarter of 100,000 practices, reading every match would take a hundred milliseconds;
-	// PostgreSQL runs a UNION ALL's branches in turn and stops when the LIMIT is met, so a common
-	// word never reads its older tiers. The GIN index does the tiers' work: no condition on
-	// doc_id offers the planner a walk along the primary key that would rebuild each document's
-	// tsvector to test it (seconds, for a common word). Either way each match's length and
-	// phrase counts, BM25's inputs, are read from its row as it is matched (a word's count from
-	// its term table, a third of a microsecond), and the matches are materialised, sorted, and
-	// meet the filters on their practice, if any, through a subquery on the primary key, one by
-	// one, until the bound is reached (written as a join, the planner may hash the whole
-	// practices table instead). The first column is how many matches the first pass read (0 for
-	// tiers); a row of NULLs stands for no candidates.
+	// heap row must then be read for its ids. In one pass (a word the statistics do not know for
+	// common), the query reads every match and keeps the newest: the rows' ids and BM25's inputs
+	// (each match's length and phrase counts, a word's count from its term table, a third of a
+	// microsecond) are read in a subquery that OFFSET 0 keeps whole, since PostgreSQL would
+	// otherwise postpone the counts past the sort, which would then copy every match's term
+	// table (a third of the query's time). A common word is read by tiers instead, newest first,
+	// by the bucket words of their blocks of ids (see pgTiers): in a quarter of 100,000
+	// practices, reading every match would take 66 ms; PostgreSQL runs a UNION ALL's branches in
+	// turn and stops when the LIMIT is met, so a common word never reads its older tiers. The
+	// GIN index does the tiers' work: no condition on doc_id offers the planner a walk along the
+	// primary key that would rebuild each document's tsvector to test it (seconds, for a common
+	// word). Either way, filters on the practice, if any, are met through a subquery on its
+	// primary key, by the sorted matches one by one until the bound is reached (written as a
+	// join, the planner may hash the whole practices table instead).
 	cols := "s.doc_id, s.practice_id, octet_length(s.index_text) AS len"
-	out := "c.doc_id, c.len"
+	out := "s.doc_id, s.len"
 	for i, c := range pgPhraseCounts(q, arg) {
 		cols += fmt.Sprintf(", %s AS c%d", c, i)
-		out += fmt.Sprintf(", c.c%d", i)
+		out += fmt.Sprintf(", s.c%d", i)
 	}
 	cond := match + " AND " + strings.Join(docs, " AND ")
 	where := ""
@@ -343,17 +331,17 @@ func (db *DB) candidateQuery(a citypact.Actor, q search.Query, sq practice.Searc
 		where = ` AND (SELECT TRUE FROM practices p WHERE p.id = s.practice_id AND ` + strings.Join(probe, " AND ") + `)`
 	}
 	if tiers == nil {
-		return fmt.Sprintf(`WITH m AS MATERIALIZED (SELECT %s FROM practice_search s WHERE %s LIMIT %d),
-			n AS MATERIALIZED (SELECT count(*) AS n FROM m),
-			c AS (SELECT s.* FROM (SELECT * FROM m ORDER BY doc_id DESC) s WHERE (SELECT n FROM n) <= %d%s LIMIT %d)
-			SELECT n.n, %s FROM n LEFT JOIN c ON TRUE`,
-			cols, cond, onePass()+1, onePass(), where, searchCandidates+1, out), args
+		matches := fmt.Sprintf(`(SELECT %s FROM practice_search s WHERE %s OFFSET 0) s`, cols, cond)
+		if where == "" {
+			return fmt.Sprintf(`SELECT %s FROM %s ORDER BY s.doc_id DESC LIMIT %d`, out, matches, searchCandidates+1), args
+		}
+		return fmt.Sprintf(`SELECT %s FROM (SELECT * FROM %s ORDER BY s.doc_id DESC OFFSET 0) s WHERE TRUE%s LIMIT %d`,
+			out, matches, where, searchCandidates+1), args
 	}
 	ctes, branches := pgTierCTEs(tiers, "practice_search", cols, cond, arg)
-	return fmt.Sprintf(`WITH %s,
-		c AS (SELECT s.* FROM (%s) s WHERE TRUE%s LIMIT %d)
-		SELECT 0, %s FROM c`,
-		strings.Join(ctes, ",\n"), strings.Join(branches, " UNION ALL "), where, searchCandidates+1, out), args
+	return fmt.Sprintf(`WITH %s
+		SELECT %s FROM (%s) s WHERE TRUE%s LIMIT %d`,
+		strings.Join(ctes, ",\n"), out, strings.Join(branches, " UNION ALL "), where, searchCandidates+1), args
 }
 
 // On PostgreSQL, each library document's index_text ends with the bucket word of its practice's
@@ -361,31 +349,30 @@ func (db *DB) candidateQuery(a citypact.Actor, q search.Query, sq practice.Searc
 // index for the newest blocks first (see pgTiers).
 const bucketBits = 10 + slotBits
 
-// queryCandidates reads candidates: their score, or (counted, on PostgreSQL) how many matches
-// the query read, then each candidate's length and phrase counts, which it scores with BM25; a
-// counted row with no document stands for none.
-func queryCandidates(ctx context.Context, q querier, query string, args []any, counted bool) (_ []candidate, read int, _ error) {
+// queryCandidates reads candidates: their score, or (counted, on PostgreSQL) each one's length
+// and phrase counts, which it scores with BM25.
+func queryCandidates(ctx context.Context, q querier, query string, args []any, counted bool) ([]candidate, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	defer rows.Close()
 	cols, err := rows.Columns()
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	out := make([]candidate, 0, searchCandidates+1)
 	var lengths, counts []float64 // each candidate's length, and its phrases' counts in turn
-	// Counted rows are read as they come (integers, or NULL), with no conversion by
-	// database/sql, which formats and parses each number (8 % of a CJK search's processor time
-	// in a profile, for 500 rows).
+	// Counted rows are read as they come (integers), with no conversion by database/sql, which
+	// formats and parses each number (8 % of a CJK search's processor time in a profile, for
+	// 500 rows).
 	var vals []any
 	var dest []any
 	for rows.Next() {
 		var c candidate
 		if !counted {
 			if err := rows.Scan(&c.doc, &c.score); err != nil {
-				return nil, 0, err
+				return nil, err
 			}
 			out = append(out, c)
 			continue
@@ -398,41 +385,37 @@ func queryCandidates(ctx context.Context, q querier, query string, args []any, c
 			}
 		}
 		if err := rows.Scan(dest...); err != nil {
-			return nil, 0, err
+			return nil, err
 		}
-		n, _ := vals[0].(int64)
-		read = int(n)
-		doc, ok := vals[1].(int64)
-		if !ok {
-			continue // no candidates
-		}
-		c.doc = doc
-		out = append(out, c)
-		for i, v := range vals[2:] {
+		for i, v := range vals {
 			n, ok := v.(int64)
 			if !ok {
-				return nil, 0, fmt.Errorf("candidate column %d is %T", i+2, v)
+				return nil, fmt.Errorf("candidate column %d is %T", i, v)
 			}
-			if i == 0 {
+			switch i {
+			case 0:
+				c.doc = n
+			case 1:
 				lengths = append(lengths, float64(n))
-			} else {
+			default:
 				counts = append(counts, float64(n))
 			}
 		}
+		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	if counted {
 		tfs := make([][]float64, len(out))
-		if n := len(cols) - 3; n > 0 {
+		if n := len(cols) - 2; n > 0 {
 			for i := range tfs {
 				tfs[i] = counts[i*n : (i+1)*n]
 			}
 		}
 		bm25(out, lengths, tfs)
 	}
-	return out, read, nil
+	return out, nil
 }
 
 // bm25 scores candidates from their lengths and each phrase's count, with k1 = 1.2, b = 0.75,
