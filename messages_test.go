@@ -5,7 +5,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 )
 
@@ -31,19 +30,8 @@ func TestErrorKeysInCatalogue(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	files, err := filepath.Glob("internal/*/*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
 	seen := 0
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for f, src := range sources(t, "internal/*/*.go") {
 		for _, m := range errorKey.FindAllSubmatch(src, -1) {
 			k := string(m[1])
 			seen++

@@ -136,8 +136,7 @@ func (db *DB) AuditLog(ctx context.Context, f audit.Filter) (_ []audit.Entry, er
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	args = append(args, p.Limit)
-	q += fmt.Sprintf(" ORDER BY id DESC LIMIT $%d", len(args))
+	q += " ORDER BY id DESC" + sqlLimit(p.Limit)
 	rows, err := db.rq.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err

@@ -31,8 +31,8 @@ func (bs *BoardStore) MailDue(ctx context.Context, f board.Frequency, end time.T
 		LEFT JOIN board_frequency bf ON bf.user_id = n.user_id
 		WHERE n.delivery = $1 AND n.read_at IS NULL AND n.digested_at IS NULL AND n.delivery <> 'in_app'
 		AND n.created_at < $2 AND n.user_id > $3
-		AND COALESCE(bf.frequency, $4) = $5 ORDER BY n.user_id LIMIT $6`,
-		string(board.DeliveryFor(f)), end.UTC(), after, string(board.DefaultFrequency), string(f), limit)
+		AND COALESCE(bf.frequency, $4) = $5 ORDER BY n.user_id`+sqlLimit(limit),
+		string(board.DeliveryFor(f)), end.UTC(), after, string(board.DefaultFrequency), string(f))
 }
 
 // maxExcerpt is how much of a post a digest quotes, in characters.

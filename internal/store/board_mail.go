@@ -219,7 +219,7 @@ func (bs *BoardStore) PurgeNotifications(ctx context.Context, before time.Time) 
 		var deleted int64
 		err := db.tx(ctx, func(tx *sql.Tx) error {
 			res, err := tx.ExecContext(ctx, `DELETE FROM board_notifications WHERE id IN (
-				SELECT id FROM board_notifications WHERE id < $1 ORDER BY id LIMIT $2)`, cut, purgeBatch)
+				SELECT id FROM board_notifications WHERE id < $1 ORDER BY id`+sqlLimit(purgeBatch)+`)`, cut)
 			if err != nil {
 				return err
 			}

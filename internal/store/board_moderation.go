@@ -89,7 +89,7 @@ func (bs *BoardStore) Reports(ctx context.Context, f board.ReportFilter) (_ []bo
 	}
 	rows, err := db.rq.QueryContext(ctx, `SELECT r.id, r.thread_id, r.post_id, r.reporter_id, r.reason, r.note, r.created_at,
 		r.resolver_id, r.resolved_at FROM board_reports r JOIN boards b ON b.id = r.board_id WHERE `+where+
-		fmt.Sprintf(" ORDER BY r.id LIMIT $%d", args.add(p.Limit)), args...)
+		" ORDER BY r.id"+sqlLimit(p.Limit), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -96,7 +96,7 @@ func (bs *BoardStore) Posts(ctx context.Context, threadID int64, pg citypact.Pag
 		return nil, err
 	}
 	pg = pg.Normalize()
-	ps, err := postsWhere(ctx, db.rq, `p.thread_id = $1 AND p.id > $2 ORDER BY p.id LIMIT $3`, threadID, pg.After, pg.Limit)
+	ps, err := postsWhere(ctx, db.rq, `p.thread_id = $1 AND p.id > $2 ORDER BY p.id`+sqlLimit(pg.Limit), threadID, pg.After)
 	if err != nil {
 		return nil, err
 	}

@@ -81,7 +81,7 @@ func (db *DB) indexBoardText(ctx context.Context, tx *sql.Tx, threadID, postID i
 		return err
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT lang, title, body FROM board_translations WHERE thread_id = $1 AND post_id = $2
-		ORDER BY lang LIMIT $3`, threadID, postID, boardMaxSlot)
+		ORDER BY lang`+sqlLimit(boardMaxSlot), threadID, postID)
 	if err != nil {
 		return err
 	}

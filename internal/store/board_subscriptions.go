@@ -205,7 +205,7 @@ func (bs *BoardStore) Notifications(ctx context.Context, f board.NotificationFil
 	}
 	rows, err := db.rq.QueryContext(ctx, `SELECT `+notificationColumns+` FROM board_notifications n
 		JOIN threads t ON t.id = n.thread_id JOIN boards b ON b.id = t.board_id
-		WHERE `+where+fmt.Sprintf(` ORDER BY n.id DESC LIMIT $%d`, args.add(p.Limit)), args...)
+		WHERE `+where+` ORDER BY n.id DESC`+sqlLimit(p.Limit), args...)
 	if err != nil {
 		return nil, err
 	}

@@ -302,7 +302,7 @@ func (bs *BoardStore) Threads(ctx context.Context, f board.ThreadFilter) (_ []bo
 		n := args.add(p.After)
 		where = append(where, fmt.Sprintf(`(t.activity_at, t.id) < (SELECT a.activity_at, a.id FROM threads a WHERE a.id = $%d)`, n))
 	}
-	return threadsWhere(ctx, db.rq, strings.Join(where, " AND ")+" ORDER BY "+order+fmt.Sprintf(" LIMIT $%d", args.add(p.Limit)), args...)
+	return threadsWhere(ctx, db.rq, strings.Join(where, " AND ")+" ORDER BY "+order+sqlLimit(p.Limit), args...)
 }
 
 // threadAudit is what the audit log keeps of a thread.

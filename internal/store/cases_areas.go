@@ -168,6 +168,6 @@ func (db *DB) Areas(ctx context.Context, f cases.AreaFilter) (_ []cases.Area, er
 	if len(where) > 0 {
 		rest = strings.Join(where, " AND ")
 	}
-	rest += fmt.Sprintf(" ORDER BY a.name, a.id LIMIT $%d", arg(p.Limit))
+	rest += " ORDER BY a.name, a.id" + sqlLimit(p.Limit)
 	return areasWhere(ctx, db.rq, rest, args...)
 }

@@ -234,8 +234,7 @@ func (db *DB) Imports(ctx context.Context, sourceID int64, p citypact.Page) (_ [
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	args = append(args, p.Limit)
-	q += fmt.Sprintf(" ORDER BY id DESC LIMIT $%d", len(args))
+	q += " ORDER BY id DESC" + sqlLimit(p.Limit)
 	rows, err := db.rq.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -215,6 +216,13 @@ func (db *DB) reading(ctx context.Context) context.Context {
 	}
 	return ctx
 }
+
+// sqlLimit is a LIMIT clause with n written out, not bound. Bound, SQLite's planner reads the
+// parameter's value (an ORDER BY under a LIMIT may stop a sorted walk early), which marks the
+// compiled statement to be compiled again each time the parameter is bound: every run. The
+// practice page's threads query spent 0.13 ms of the page's 0.57 so. n is a page size or a
+// constant, never text.
+func sqlLimit(n int) string { return " LIMIT " + strconv.Itoa(n) }
 
 // Ping checks the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.r.PingContext(ctx) }

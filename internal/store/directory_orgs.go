@@ -56,7 +56,7 @@ func (db *DB) FindOrganisations(ctx context.Context, f directory.Filter) (_ []di
 	if len(where) > 0 {
 		rest = strings.Join(where, " AND ")
 	}
-	rest += fmt.Sprintf(" ORDER BY o.name, o.id LIMIT $%d", arg(p.Limit))
+	rest += " ORDER BY o.name, o.id" + sqlLimit(p.Limit)
 	return orgsWhere(ctx, db.rq, rest, args...)
 }
 

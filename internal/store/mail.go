@@ -83,9 +83,9 @@ func (db *DB) ClaimMail(ctx context.Context, worker string, n int, lease time.Du
 	now := db.Now()
 	rows, err := db.w.QueryContext(ctx, `UPDATE mail_outbox SET claimed_by = $1, claimed_until = $2, attempts = attempts + 1
 		WHERE id IN (SELECT id FROM mail_outbox WHERE sent_at IS NULL AND failed_at IS NULL AND due_at <= $3
-			AND (claimed_until IS NULL OR claimed_until <= $3) ORDER BY due_at, id LIMIT $4`+lock+`)
+			AND (claimed_until IS NULL OR claimed_until <= $3) ORDER BY due_at, id`+sqlLimit(n)+lock+`)
 		RETURNING id, to_addr, to_name, lang, unsubscribe_url, subject, text_body, html_body, attempts, claimed_until, due_at`,
-		worker, now.Add(lease), now, n)
+		worker, now.Add(lease), now)
 	if err != nil {
 		return nil, err
 	}
@@ -205,8 +205,8 @@ func (db *DB) ListMail(ctx context.Context, pg citypact.Page) (_ []mail.Status, 
 	if after == 0 {
 		after = 1<<63 - 1
 	}
-	rows, err := db.r.QueryContext(ctx, `SELECT `+mailStatusColumns+` FROM mail_outbox WHERE id < $1 ORDER BY id DESC LIMIT $2`,
-		after, pg.Limit)
+	rows, err := db.r.QueryContext(ctx, `SELECT `+mailStatusColumns+` FROM mail_outbox WHERE id < $1 ORDER BY id DESC`+sqlLimit(pg.Limit),
+		after)
 	if err != nil {
 		return nil, err
 	}

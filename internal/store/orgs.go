@@ -274,7 +274,7 @@ func (db *DB) OrgExists(ctx context.Context, id int64) (bool, error) {
 func (db *DB) ListOrganisations(ctx context.Context, p citypact.Page) (_ []directory.Organisation, err error) {
 	defer citypact.Wrap(&err, "store.ListOrganisations")
 	p = p.Normalize()
-	return orgsWhere(ctx, db.rq, `o.id > $1 ORDER BY o.id LIMIT $2`, p.After, p.Limit)
+	return orgsWhere(ctx, db.rq, `o.id > $1 ORDER BY o.id`+sqlLimit(p.Limit), p.After)
 }
 
 // orgsWhere reads the organisations selected by the rest of a query (conditions on alias o, order,

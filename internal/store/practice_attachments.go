@@ -148,7 +148,7 @@ func (db *DB) DeleteAttachment(ctx context.Context, id int64) (err error) {
 func (db *DB) Attachments(ctx context.Context, practiceID int64) (_ []practice.Attachment, err error) {
 	defer citypact.Wrap(&err, "store.Attachments(%d)", practiceID)
 	ctx = db.reading(ctx)
-	if _, err := db.checkVisible(ctx, db.rq, citypact.ActorFrom(ctx), `p.id = $1`, practiceID); err != nil {
+	if err := db.checkVisible(ctx, db.rq, citypact.ActorFrom(ctx), practiceID); err != nil {
 		return nil, err
 	}
 	return attachmentsWhere(ctx, db.rq, `a.practice_id = $1 ORDER BY a.id`, practiceID)
@@ -192,7 +192,7 @@ func (db *DB) Lineage(ctx context.Context, id int64) (sources, adaptations []pra
 	defer citypact.Wrap(&err, "store.Lineage(%d)", id)
 	ctx = db.reading(ctx)
 	a := citypact.ActorFrom(ctx)
-	if _, err := db.checkVisible(ctx, db.rq, a, `p.id = $1`, id); err != nil {
+	if err := db.checkVisible(ctx, db.rq, a, id); err != nil {
 		return nil, nil, err
 	}
 	args := []any{id}

@@ -72,7 +72,7 @@ func (db *DB) ReadState(ctx context.Context, practiceID int64) (_ practice.ReadS
 	defer citypact.Wrap(&err, "store.ReadState(%d)", practiceID)
 	ctx = db.reading(ctx)
 	a := citypact.ActorFrom(ctx)
-	if _, err := db.checkVisible(ctx, db.rq, a, `p.id = $1`, practiceID); err != nil {
+	if err := db.checkVisible(ctx, db.rq, a, practiceID); err != nil {
 		return practice.ReadState{}, err
 	}
 	s := practice.ReadState{PracticeID: practiceID, UserID: a.UserID}
@@ -114,7 +114,7 @@ func (db *DB) Changed(ctx context.Context, pg citypact.Page) (_ []practice.Pract
 		rest += fmt.Sprintf(` AND EXISTS (SELECT 1 FROM practices c WHERE c.id = $%[1]d AND (%[2]s < %[3]s
 			OR (%[2]s = %[3]s AND p.id < c.id)))`, arg(pg.After), latestAt("p"), latestAt("c"))
 	}
-	rest += fmt.Sprintf(` ORDER BY %s DESC, p.id DESC LIMIT $%d`, latestAt("p"), arg(pg.Limit))
+	rest += ` ORDER BY ` + latestAt("p") + ` DESC, p.id DESC` + sqlLimit(pg.Limit)
 	return practicesWhere(ctx, db.rq, rest, args...)
 }
 

@@ -321,7 +321,7 @@ func (db *DB) Handbooks(ctx context.Context, f practice.HandbookFilter) (_ []pra
 	if p.After > 0 {
 		where = append(where, fmt.Sprintf(`h.id < $%d`, arg(p.After)))
 	}
-	rest := strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY h.id DESC LIMIT $%d`, arg(p.Limit))
+	rest := strings.Join(where, " AND ") + ` ORDER BY h.id DESC` + sqlLimit(p.Limit)
 	return handbooksWhere(ctx, db.rq, rest, args...)
 }
 

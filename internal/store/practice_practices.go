@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -464,16 +465,6 @@ func (db *DB) DeleteDraft(ctx context.Context, id int64) (err error) {
 
 // visiblePractice reads one practice the actor may see (CanSeePractice), else KindNotFound.
 func (db *DB) visiblePractice(ctx context.Context, q querier, a citypact.Actor, cond string, arg any) (practice.Practice, error) {
-	p, err := db.checkVisible(ctx, q, a, cond, arg)
-	if err != nil {
-		return practice.Practice{}, err
-	}
-	return p, loadPracticeSets(ctx, q, []*practice.Practice{&p})
-}
-
-// checkVisible is visiblePractice without the practice's tags, SDG targets and lineage, for
-// callers that only need to know the actor may see it (a practice page asks four times).
-func (db *DB) checkVisible(ctx context.Context, q querier, a citypact.Actor, cond string, arg any) (practice.Practice, error) {
 	ps, err := practiceRows(ctx, q, cond, arg)
 	if err != nil {
 		return practice.Practice{}, err
@@ -481,14 +472,43 @@ func (db *DB) checkVisible(ctx context.Context, q querier, a citypact.Actor, con
 	if len(ps) == 0 {
 		return practice.Practice{}, citypact.NotFound("practice")
 	}
-	rel, err := db.relations(ctx, q, a, ps[0].ID)
-	if err != nil {
+	p := ps[0]
+	if err := db.canRead(ctx, q, a, p); err != nil {
 		return practice.Practice{}, err
 	}
-	if !practice.CanSeePractice(a, ps[0], rel) {
-		return practice.Practice{}, citypact.NotFound("practice")
+	return p, loadPracticeSets(ctx, q, []*practice.Practice{&p})
+}
+
+// checkVisible is visiblePractice for callers that only need to know the actor may see practice
+// id (a practice page asks four times): it reads what deciding needs, not the text.
+func (db *DB) checkVisible(ctx context.Context, q querier, a citypact.Actor, id int64) error {
+	p := practice.Practice{ID: id}
+	var status, kind string
+	var network sql.NullInt64
+	err := q.QueryRowContext(ctx, `SELECT owner_id, status, vis_kind, network_id FROM practices WHERE id = $1`, id).
+		Scan(&p.OwnerID, &status, &kind, &network)
+	if errors.Is(err, sql.ErrNoRows) {
+		return citypact.NotFound("practice")
 	}
-	return ps[0], nil
+	if err != nil {
+		return err
+	}
+	p.Status = practice.Status(status)
+	p.Visibility = practice.Visibility{Kind: practice.VisibilityKind(kind), NetworkID: network.Int64}
+	return db.canRead(ctx, q, a, p)
+}
+
+// canRead is practice.CanSeePractice for p, with the actor's relations read: NotFound when the
+// actor may not see it, as for a practice that does not exist.
+func (db *DB) canRead(ctx context.Context, q querier, a citypact.Actor, p practice.Practice) error {
+	rel, err := db.relations(ctx, q, a, p.ID)
+	if err != nil {
+		return err
+	}
+	if !practice.CanSeePractice(a, p, rel) {
+		return citypact.NotFound("practice")
+	}
+	return nil
 }
 
 // Practice returns a practice the actor may see.
@@ -551,7 +571,7 @@ func (db *DB) Practices(ctx context.Context, f practice.Filter) (_ []practice.Pr
 	if pg.After > 0 {
 		where = append(where, fmt.Sprintf(`p.id < $%d`, arg(pg.After)))
 	}
-	rest := strings.Join(where, " AND ") + fmt.Sprintf(` ORDER BY p.id DESC LIMIT $%d`, arg(pg.Limit))
+	rest := strings.Join(where, " AND ") + ` ORDER BY p.id DESC` + sqlLimit(pg.Limit)
 	return practicesWhere(ctx, db.rq, rest, args...)
 }
 
@@ -559,7 +579,7 @@ func (db *DB) Practices(ctx context.Context, f practice.Filter) (_ []practice.Pr
 func (db *DB) Versions(ctx context.Context, practiceID int64) (_ []practice.Version, err error) {
 	defer citypact.Wrap(&err, "store.Versions(%d)", practiceID)
 	ctx = db.reading(ctx)
-	if _, err := db.checkVisible(ctx, db.rq, citypact.ActorFrom(ctx), `p.id = $1`, practiceID); err != nil {
+	if err := db.checkVisible(ctx, db.rq, citypact.ActorFrom(ctx), practiceID); err != nil {
 		return nil, err
 	}
 	return versionsWhere(ctx, db.rq, `practice_id = $1 ORDER BY number DESC`, practiceID)
@@ -569,7 +589,7 @@ func (db *DB) Versions(ctx context.Context, practiceID int64) (_ []practice.Vers
 func (db *DB) Version(ctx context.Context, practiceID int64, number int) (_ practice.Version, err error) {
 	defer citypact.Wrap(&err, "store.Version(%d, %d)", practiceID, number)
 	ctx = db.reading(ctx)
-	if _, err := db.checkVisible(ctx, db.rq, citypact.ActorFrom(ctx), `p.id = $1`, practiceID); err != nil {
+	if err := db.checkVisible(ctx, db.rq, citypact.ActorFrom(ctx), practiceID); err != nil {
 		return practice.Version{}, err
 	}
 	return version(ctx, db.rq, practiceID, number)

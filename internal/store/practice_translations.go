@@ -152,7 +152,7 @@ func (db *DB) DeleteTranslation(ctx context.Context, practiceID int64, lang stri
 func (db *DB) Translations(ctx context.Context, practiceID int64) (_ []practice.Translation, err error) {
 	defer citypact.Wrap(&err, "store.Translations(%d)", practiceID)
 	ctx = db.reading(ctx)
-	if _, err := db.checkVisible(ctx, db.rq, citypact.ActorFrom(ctx), `p.id = $1`, practiceID); err != nil {
+	if err := db.checkVisible(ctx, db.rq, citypact.ActorFrom(ctx), practiceID); err != nil {
 		return nil, err
 	}
 	ts, err := translationsWhere(ctx, db.rq, `practice_id = $1 ORDER BY lang`, practiceID)

@@ -97,7 +97,7 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (u account.User, er
 func (db *DB) ListUsers(ctx context.Context, p citypact.Page) (_ []account.User, err error) {
 	defer citypact.Wrap(&err, "store.ListUsers")
 	p = p.Normalize()
-	rows, err := db.rq.QueryContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.id > $1 ORDER BY u.id LIMIT $2`, p.After, p.Limit)
+	rows, err := db.rq.QueryContext(ctx, `SELECT `+userColumns+userFrom+` WHERE u.id > $1 ORDER BY u.id`+sqlLimit(p.Limit), p.After)
 	if err != nil {
 		return nil, err
 	}
