@@ -156,7 +156,7 @@ type Store interface {
 	AttachmentUsage(ctx context.Context, ownerID int64) (int64, error)
 
 	// Lineage returns the practices id was adapted from and those adapted from it, each list
-	// holding only practices the actor may see.
+	// holding only practices the actor may see, without their tags, SDG targets and lineage.
 	Lineage(ctx context.Context, id int64) (sources, adaptations []Practice, err error)
 
 	CreateHandbook(ctx context.Context, h *Handbook) error

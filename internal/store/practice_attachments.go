@@ -187,7 +187,8 @@ func (db *DB) AttachmentUsage(ctx context.Context, ownerID int64) (_ int64, err 
 }
 
 // Lineage returns the practices id was adapted from and those adapted from it, each list holding
-// only practices the actor may see, in the author's order and newest first respectively.
+// only practices the actor may see, in the author's order and newest first respectively; read
+// without their own sets, which a list of links does not show.
 func (db *DB) Lineage(ctx context.Context, id int64) (sources, adaptations []practice.Practice, err error) {
 	defer citypact.Wrap(&err, "store.Lineage(%d)", id)
 	ctx = db.reading(ctx)
@@ -198,12 +199,12 @@ func (db *DB) Lineage(ctx context.Context, id int64) (sources, adaptations []pra
 	args := []any{id}
 	arg := func(v any) int { args = append(args, v); return len(args) }
 	vis := db.practiceVisible(a, "p", arg)
-	sources, err = practicesWhere(ctx, db.rq, `p.id IN (SELECT source_id FROM practice_lineage WHERE practice_id = $1) AND `+vis+`
+	sources, err = practiceRows(ctx, db.rq, `p.id IN (SELECT source_id FROM practice_lineage WHERE practice_id = $1) AND `+vis+`
 		ORDER BY (SELECT position FROM practice_lineage l WHERE l.practice_id = $1 AND l.source_id = p.id)`, args...)
 	if err != nil {
 		return nil, nil, err
 	}
-	adaptations, err = practicesWhere(ctx, db.rq, `p.id IN (SELECT practice_id FROM practice_lineage WHERE source_id = $1) AND `+vis+`
+	adaptations, err = practiceRows(ctx, db.rq, `p.id IN (SELECT practice_id FROM practice_lineage WHERE source_id = $1) AND `+vis+`
 		ORDER BY p.id DESC`, args...)
 	return sources, adaptations, err
 }
