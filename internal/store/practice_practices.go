@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,7 +22,7 @@ const practiceColumns = `p.id, p.slug, p.owner_id, p.title, p.summary, p.body, p
 	p.period_to, p.status, p.vis_kind, p.network_id, p.version, p.created_at, p.updated_at, p.published_at`
 
 // practiceDest returns scan destinations for practiceColumns and a function that finishes the
-// value. Tags, SDG targets and lineage are loaded apart (loadPracticeSets).
+// value; its sets are practiceSetColumns.
 func practiceDest(p *practice.Practice) ([]any, func()) {
 	var slug, category sql.NullString
 	var from, to, published sql.NullTime
@@ -65,34 +66,68 @@ func (db *DB) forUpdate() string {
 // practicesWhere reads the practices matching rest (a condition on alias p, then ORDER BY and
 // LIMIT), with their tags, SDG targets and lineage.
 func practicesWhere(ctx context.Context, q querier, rest string, args ...any) ([]practice.Practice, error) {
-	out, err := practiceRows(ctx, q, rest, args...)
-	if err != nil {
-		return nil, err
-	}
-	return out, loadPracticeSets(ctx, q, pointers(out))
+	return scanPractices(ctx, q, true, rest, args...)
 }
 
-// practiceRows reads practices without their tags, SDG targets and lineage: what deciding
-// visibility needs.
+// practiceRows reads practices without their tags, SDG targets and lineage.
 func practiceRows(ctx context.Context, q querier, rest string, args ...any) ([]practice.Practice, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+practiceColumns+` FROM practices p WHERE `+rest, args...)
+	return scanPractices(ctx, q, false, rest, args...)
+}
+
+// practiceSetColumns are a practice's tags, SDG targets and sources (its lineage), each list in
+// its order as one text joined by commas, which none of them can hold (checkTags refuses a tag
+// with one; targets are numbers; sources are ids); NULL for an empty list. Read with the
+// practice, they cost no round trip of their own. string_agg is SQLite's too, since 3.44.
+const practiceSetColumns = `(SELECT string_agg(x.tag, ',' ORDER BY x.position) FROM practice_tags x WHERE x.practice_id = p.id),
+	(SELECT string_agg(x.target, ',' ORDER BY x.position) FROM practice_sdg x WHERE x.practice_id = p.id),
+	(SELECT string_agg(CAST(x.source_id AS TEXT), ',' ORDER BY x.position) FROM practice_lineage x WHERE x.practice_id = p.id)`
+
+// scanPractices reads the practices matching rest, with their sets or without.
+func scanPractices(ctx context.Context, q querier, sets bool, rest string, args ...any) ([]practice.Practice, error) {
+	cols := practiceColumns
+	if sets {
+		cols += ", " + practiceSetColumns
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+cols+` FROM practices p WHERE `+rest, args...)
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	var out []practice.Practice
 	for rows.Next() {
 		var p practice.Practice
 		dest, done := practiceDest(&p)
+		var tagList, sdgList, sourceList sql.NullString
+		if sets {
+			dest = append(dest, &tagList, &sdgList, &sourceList)
+		}
 		if err := rows.Scan(dest...); err != nil {
-			rows.Close()
 			return nil, err
 		}
 		done()
+		p.Tags, p.SDGTargets = splitList(tagList), splitList(sdgList)
+		for _, s := range splitList(sourceList) {
+			id, err := strconv.ParseInt(s, 10, 64)
+			if err != nil {
+				return nil, fmt.Errorf("practice %d: source %q: %w", p.ID, s, err)
+			}
+			p.AdaptedFrom = append(p.AdaptedFrom, id)
+		}
 		out = append(out, p)
 	}
-	err = rows.Err()
-	rows.Close() // before the next query: a transaction has one connection
-	return out, err
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Closed before the next query: a transaction has one connection.
+	return out, rows.Close()
+}
+
+// splitList splits a list of practiceSetColumns; nil when empty.
+func splitList(s sql.NullString) []string {
+	if !s.Valid || s.String == "" {
+		return nil
+	}
+	return strings.Split(s.String, ",")
 }
 
 // practiceByID reads one practice whatever the actor; the caller decides what they may see.
@@ -109,69 +144,6 @@ func (db *DB) practiceByID(ctx context.Context, q querier, id int64, lock bool) 
 		return practice.Practice{}, citypact.NotFound("practice")
 	}
 	return ps[0], nil
-}
-
-// idArgs returns the distinct ids of ps as query arguments.
-func idArgs(ps []*practice.Practice) []any {
-	var ids []any
-	seen := map[int64]bool{}
-	for _, p := range ps {
-		if !seen[p.ID] {
-			seen[p.ID] = true
-			ids = append(ids, p.ID)
-		}
-	}
-	return ids
-}
-
-// loadPracticeSets fills Tags, SDGTargets and AdaptedFrom of every practice given, in one query
-// per namesChunk practices.
-func loadPracticeSets(ctx context.Context, q querier, ps []*practice.Practice) error {
-	byID := map[int64][]*practice.Practice{}
-	for _, p := range ps {
-		byID[p.ID] = append(byID[p.ID], p)
-		p.Tags, p.SDGTargets, p.AdaptedFrom = nil, nil, nil
-	}
-	ids := idArgs(ps)
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), namesChunk)]
-		ids = ids[len(chunk):]
-		// One query for the three sets (a round trip each cost a search's hits a third of their
-		// reading), told apart by its first column.
-		in := placeholders(1, len(chunk))
-		rows, err := q.QueryContext(ctx, `SELECT 0, practice_id, tag, 0, position FROM practice_tags WHERE practice_id IN (`+in+`)
-			UNION ALL SELECT 1, practice_id, target, 0, position FROM practice_sdg WHERE practice_id IN (`+in+`)
-			UNION ALL SELECT 2, practice_id, '', source_id, position FROM practice_lineage WHERE practice_id IN (`+in+`)
-			ORDER BY 1, 2, 5`, chunk...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var set, pos int
-			var id, source int64
-			var v string
-			if err := rows.Scan(&set, &id, &v, &source, &pos); err != nil {
-				rows.Close()
-				return err
-			}
-			for _, p := range byID[id] {
-				switch set {
-				case 0:
-					p.Tags = append(p.Tags, v)
-				case 1:
-					p.SDGTargets = append(p.SDGTargets, v)
-				default:
-					p.AdaptedFrom = append(p.AdaptedFrom, source)
-				}
-			}
-		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // writePracticeSets replaces the tags, SDG targets and lineage of p.
@@ -465,18 +437,17 @@ func (db *DB) DeleteDraft(ctx context.Context, id int64) (err error) {
 
 // visiblePractice reads one practice the actor may see (CanSeePractice), else KindNotFound.
 func (db *DB) visiblePractice(ctx context.Context, q querier, a citypact.Actor, cond string, arg any) (practice.Practice, error) {
-	ps, err := practiceRows(ctx, q, cond, arg)
+	ps, err := practicesWhere(ctx, q, cond, arg)
 	if err != nil {
 		return practice.Practice{}, err
 	}
 	if len(ps) == 0 {
 		return practice.Practice{}, citypact.NotFound("practice")
 	}
-	p := ps[0]
-	if err := db.canRead(ctx, q, a, p); err != nil {
+	if err := db.canRead(ctx, q, a, ps[0]); err != nil {
 		return practice.Practice{}, err
 	}
-	return p, loadPracticeSets(ctx, q, []*practice.Practice{&p})
+	return ps[0], nil
 }
 
 // checkVisible is visiblePractice for callers that only need to know the actor may see practice
