@@ -25,6 +25,16 @@ type Filter struct {
 	Page citypact.Page
 }
 
+// Related is what a practice page shows beside the practice.
+type Related struct {
+	Translations []Translation // by language
+	Attachments  []Attachment  // oldest first
+	// Sources are the practices it was adapted from, in the author's order; Adaptations those
+	// adapted from it, newest first: each only those the actor may see, without their tags, SDG
+	// targets and lineage.
+	Sources, Adaptations []Practice
+}
+
 // HandbookFilter narrows a list of handbooks, which lists only those the actor may see
 // (CanSeeHandbook).
 type HandbookFilter struct {
@@ -155,9 +165,9 @@ type Store interface {
 	// AttachmentUsage is the bytes of all attachments of an organisation, for CheckUpload.
 	AttachmentUsage(ctx context.Context, ownerID int64) (int64, error)
 
-	// Lineage returns the practices id was adapted from and those adapted from it, each list
-	// holding only practices the actor may see, without their tags, SDG targets and lineage.
-	Lineage(ctx context.Context, id int64) (sources, adaptations []Practice, err error)
+	// Related returns what a practice page shows beside practice id, as Translations and
+	// Attachments return them, and its lineage, for one check that the actor may see it.
+	Related(ctx context.Context, id int64) (Related, error)
 
 	CreateHandbook(ctx context.Context, h *Handbook) error
 	// UpdateHandbook replaces the title, summary, items (and their order), shares and

@@ -151,7 +151,12 @@ func (db *DB) Attachments(ctx context.Context, practiceID int64) (_ []practice.A
 	if err := db.checkVisible(ctx, db.rq, citypact.ActorFrom(ctx), practiceID); err != nil {
 		return nil, err
 	}
-	return attachmentsWhere(ctx, db.rq, `a.practice_id = $1 ORDER BY a.id`, practiceID)
+	return attachmentsOf(ctx, db.rq, practiceID)
+}
+
+// attachmentsOf lists the attachments of a practice, oldest first.
+func attachmentsOf(ctx context.Context, q querier, practiceID int64) ([]practice.Attachment, error) {
+	return attachmentsWhere(ctx, q, `a.practice_id = $1 ORDER BY a.id`, practiceID)
 }
 
 // AttachmentContent returns an attachment the actor may download (see attachment), with its
@@ -184,27 +189,4 @@ func (db *DB) AttachmentUsage(ctx context.Context, ownerID int64) (_ int64, err 
 		return 0, citypact.Forbidden("not this organisation's member")
 	}
 	return attachmentUsage(db.reading(ctx), db.rq, ownerID)
-}
-
-// Lineage returns the practices id was adapted from and those adapted from it, each list holding
-// only practices the actor may see, in the author's order and newest first respectively; read
-// without their own sets, which a list of links does not show.
-func (db *DB) Lineage(ctx context.Context, id int64) (sources, adaptations []practice.Practice, err error) {
-	defer citypact.Wrap(&err, "store.Lineage(%d)", id)
-	ctx = db.reading(ctx)
-	a := citypact.ActorFrom(ctx)
-	if err := db.checkVisible(ctx, db.rq, a, id); err != nil {
-		return nil, nil, err
-	}
-	args := []any{id}
-	arg := func(v any) int { args = append(args, v); return len(args) }
-	vis := db.practiceVisible(a, "p", arg)
-	sources, err = practiceRows(ctx, db.rq, `p.id IN (SELECT source_id FROM practice_lineage WHERE practice_id = $1) AND `+vis+`
-		ORDER BY (SELECT position FROM practice_lineage l WHERE l.practice_id = $1 AND l.source_id = p.id)`, args...)
-	if err != nil {
-		return nil, nil, err
-	}
-	adaptations, err = practiceRows(ctx, db.rq, `p.id IN (SELECT practice_id FROM practice_lineage WHERE source_id = $1) AND `+vis+`
-		ORDER BY p.id DESC`, args...)
-	return sources, adaptations, err
 }

@@ -593,7 +593,9 @@ func hasHit(h practice.Hit) bool {
 	return slices.ContainsFunc(h.Snippet, func(s search.Segment) bool { return s.Hit })
 }
 
-func TestLineage(t *testing.T) {
+// TestRelated: a practice page's translations, attachments and lineage come with one check that
+// the actor may see the practice, and each list holds what the actor may see of it.
+func TestRelated(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, dsn string) {
 		l := newLibrary(t, dsn)
 		db := l.db
@@ -606,17 +608,40 @@ func TestLineage(t *testing.T) {
 		b.Visibility = practice.OrgOnly
 		b = l.mustPublished(t, as(l.tokyoEd), b)
 
-		sources, adaptations, err := db.Lineage(visitor, a.ID)
-		if err != nil || !slices.Equal(ids(sources), []int64{src.ID}) || len(adaptations) != 0 {
-			t.Errorf("lineage of the adaptation: %v %v %v", ids(sources), ids(adaptations), err)
+		tr := practice.Translation{PracticeID: a.ID, Lang: "ko", Title: "번안", Body: "본문", Version: 1}
+		if err := db.SaveTranslation(as(l.taipeiEd), &tr); err != nil {
+			t.Fatal(err)
 		}
-		_, adaptations, _ = db.Lineage(visitor, src.ID)
-		if !slices.Equal(ids(adaptations), []int64{a.ID}) {
-			t.Errorf("visitor sees adaptations %v", ids(adaptations))
+		att := mustAttach(t, db, as(l.taipeiEd), a.ID, "sop.pdf", []byte("%PDF-1.4\n%%EOF\n"))
+
+		r, err := db.Related(visitor, a.ID)
+		if err != nil || !slices.Equal(ids(r.Sources), []int64{src.ID}) || len(r.Adaptations) != 0 {
+			t.Errorf("lineage of the adaptation: %v %v %v", ids(r.Sources), ids(r.Adaptations), err)
 		}
-		_, adaptations, _ = db.Lineage(as(l.tokyoEd), src.ID)
-		if !slices.Equal(ids(adaptations), []int64{b.ID, a.ID}) {
-			t.Errorf("Tokyo sees adaptations %v", ids(adaptations))
+		if len(r.Translations) != 1 || r.Translations[0].Lang != "ko" || len(r.Attachments) != 1 || r.Attachments[0].ID != att.ID {
+			t.Errorf("translations %+v, attachments %+v", r.Translations, r.Attachments)
+		}
+		r, _ = db.Related(visitor, src.ID)
+		if !slices.Equal(ids(r.Adaptations), []int64{a.ID}) {
+			t.Errorf("visitor sees adaptations %v", ids(r.Adaptations))
+		}
+		r, _ = db.Related(as(l.tokyoEd), src.ID)
+		if !slices.Equal(ids(r.Adaptations), []int64{b.ID, a.ID}) {
+			t.Errorf("Tokyo sees adaptations %v", ids(r.Adaptations))
+		}
+		// Tokyo's own-organisation practice: its owner sees its lineage, nobody else anything.
+		for _, c := range []struct {
+			who     string
+			ctx     context.Context
+			visible bool
+		}{{"owner", as(l.tokyoEd), true}, {"visitor", visitor, false}, {"other editor", as(l.seoulEd), false}, {"other member", as(l.taipeiMember), false}} {
+			r, err := db.Related(c.ctx, b.ID)
+			switch {
+			case c.visible && (err != nil || !slices.Equal(ids(r.Sources), []int64{src.ID})):
+				t.Errorf("%s: Related of an own-organisation practice: %+v, %v", c.who, r, err)
+			case !c.visible && citypact.KindOf(err) != citypact.KindNotFound:
+				t.Errorf("%s: Related of an own-organisation practice: %+v, %v, want not found", c.who, r, err)
+			}
 		}
 		// A source naming its adaptation would close a cycle.
 		src.AdaptedFrom = []int64{a.ID}

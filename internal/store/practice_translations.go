@@ -155,7 +155,12 @@ func (db *DB) Translations(ctx context.Context, practiceID int64) (_ []practice.
 	if err := db.checkVisible(ctx, db.rq, citypact.ActorFrom(ctx), practiceID); err != nil {
 		return nil, err
 	}
-	ts, err := translationsWhere(ctx, db.rq, `practice_id = $1 ORDER BY lang`, practiceID)
+	return translationsOf(ctx, db.rq, practiceID)
+}
+
+// translationsOf lists the translations of a practice, by language.
+func translationsOf(ctx context.Context, q querier, practiceID int64) ([]practice.Translation, error) {
+	ts, err := translationsWhere(ctx, q, `practice_id = $1 ORDER BY lang`, practiceID)
 	out := make([]practice.Translation, len(ts))
 	for i, t := range ts {
 		out[i] = t.Translation

@@ -32,19 +32,12 @@ func (s *Server) practicePage(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	ts, err := s.Practices.Translations(ctx, p.ID)
+	rel, err := s.Practices.Related(ctx, p.ID)
 	if err != nil {
 		return err
 	}
+	ts := rel.Translations
 	cats, err := s.categories(ctx)
-	if err != nil {
-		return err
-	}
-	atts, err := s.Practices.Attachments(ctx, p.ID)
-	if err != nil {
-		return err
-	}
-	sources, adaptations, err := s.Practices.Lineage(ctx, p.ID)
 	if err != nil {
 		return err
 	}
@@ -77,13 +70,13 @@ func (s *Server) practicePage(w http.ResponseWriter, r *http.Request, status int
 	if p.Version > 0 {
 		pg.Version = strconv.Itoa(p.Version)
 	}
-	for _, src := range sources {
+	for _, src := range rel.Sources {
 		pg.Sources = append(pg.Sources, n.practice(src))
 	}
-	for _, ad := range adaptations {
+	for _, ad := range rel.Adaptations {
 		pg.Adaptations = append(pg.Adaptations, n.practice(ad))
 	}
-	for _, at := range atts {
+	for _, at := range rel.Attachments {
 		pg.Attachments = append(pg.Attachments, view.AttachmentRow{ID: at.ID, Name: at.Name, Type: fileKind(at.Type),
 			Size: sizeText(tr, at.Size), Href: "/attachments/" + strconv.FormatInt(at.ID, 10), CanDelete: pg.CanEdit})
 	}
