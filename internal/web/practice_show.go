@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/board"
@@ -121,8 +122,9 @@ func diffHref(p practice.Practice, from, to int) string {
 	return view.PracticeHref(p.ID, p.Slug) + "/diff?from=" + strconv.Itoa(from) + "&to=" + strconv.Itoa(to)
 }
 
-// acceptList is the upload form's accept attribute: every allowed type and its extensions.
-func acceptList() string {
+// acceptList is the upload forms' accept attribute: every allowed type and its extensions, listed
+// once (a practice page spent 2 % of its time listing them afresh).
+var acceptList = sync.OnceValue(func() string {
 	var out []byte
 	for _, t := range practice.AllowedTypes() {
 		for _, e := range practice.Extensions(t) {
@@ -133,7 +135,7 @@ func acceptList() string {
 		}
 	}
 	return string(out)
-}
+})
 
 // practiceFollow serves POST /practices/{id}/follow: on=1 follows, anything else stops.
 func (s *Server) practiceFollow(w http.ResponseWriter, r *http.Request) error {
