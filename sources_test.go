@@ -31,7 +31,7 @@ func sources(t *testing.T, pattern string) map[string][]byte {
 
 // TestNoBoundLimit keeps LIMIT and OFFSET written out in the store's queries (sqlLimit): bound
 // as parameters, they make SQLite compile a statement again at every run, which cost the practice
-// page a third of its time. Queries are built in many places, so the source is what is read.
+// page a quarter of its time. Queries are built in many places, so the source is what is read.
 func TestNoBoundLimit(t *testing.T) {
 	bound := regexp.MustCompile(`(?i)\b(LIMIT|OFFSET)\s+(\$|\?)`)
 	for f, src := range sources(t, "internal/store/*.go") {

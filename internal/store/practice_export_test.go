@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/practice"
 )
 
@@ -144,8 +145,8 @@ func (db *DB) MatchCount(ctx context.Context, text string) (int, error) {
 	var args []any
 	arg := func(v any) int { args = append(args, v); return len(args) }
 	query := `SELECT count(*) FROM practice_search s WHERE ` + db.matchCondition(parseQuery(text), "s", arg)
-	if db.Engine == Postgres {
-		query += ` AND s.status = 'published' AND s.vis_kind = 'public'`
+	if db.Engine == Postgres { // the visitor's condition of candidateQuery, on the document's row
+		query += ` AND s.status = 'published' AND ` + db.practiceVisible(citypact.Actor{}, "s", arg)
 	}
 	var n int
 	err := db.rq.QueryRowContext(ctx, query, args...).Scan(&n)

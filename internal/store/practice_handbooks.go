@@ -29,7 +29,7 @@ func handbooksWhere(ctx context.Context, q querier, rest string, args ...any) ([
 			rows.Close()
 			return nil, err
 		}
-		h.Visibility = practice.Visibility{Kind: practice.VisibilityKind(kind), NetworkID: network.Int64}
+		h.Visibility = visibilityOf(kind, network)
 		h.CreatedAt, h.UpdatedAt = h.CreatedAt.UTC(), h.UpdatedAt.UTC()
 		out = append(out, h)
 	}

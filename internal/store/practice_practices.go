@@ -33,10 +33,15 @@ func practiceDest(p *practice.Practice) ([]any, func()) {
 			p.Slug, p.Category = slug.String, category.String
 			p.PeriodFrom, p.PeriodTo = dateOf(from), dateOf(to)
 			p.Status = practice.Status(status)
-			p.Visibility = practice.Visibility{Kind: practice.VisibilityKind(kind), NetworkID: network.Int64}
+			p.Visibility = visibilityOf(kind, network)
 			p.CreatedAt, p.UpdatedAt = p.CreatedAt.UTC(), p.UpdatedAt.UTC()
 			p.PublishedAt = timeOf(published)
 		}
+}
+
+// visibilityOf is a practice's visibility from its vis_kind and network_id columns.
+func visibilityOf(kind string, network sql.NullInt64) practice.Visibility {
+	return practice.Visibility{Kind: practice.VisibilityKind(kind), NetworkID: network.Int64}
 }
 
 func timeOf(t sql.NullTime) (out time.Time) {
@@ -76,7 +81,7 @@ func practiceRows(ctx context.Context, q querier, rest string, args ...any) ([]p
 
 // practiceSetColumns are a practice's tags, SDG targets and sources (its lineage), each list in
 // its order as one text joined by commas, which none of them can hold (checkTags refuses a tag
-// with one; targets are numbers; sources are ids); NULL for an empty list. Read with the
+// with one; SDG target codes such as 3.b have none; sources are ids); NULL for an empty list. Read with the
 // practice, they cost no round trip of their own. string_agg is SQLite's too, since 3.44.
 const practiceSetColumns = `(SELECT string_agg(x.tag, ',' ORDER BY x.position) FROM practice_tags x WHERE x.practice_id = p.id),
 	(SELECT string_agg(x.target, ',' ORDER BY x.position) FROM practice_sdg x WHERE x.practice_id = p.id),
@@ -464,8 +469,7 @@ func (db *DB) checkVisible(ctx context.Context, q querier, a citypact.Actor, id 
 	if err != nil {
 		return err
 	}
-	p.Status = practice.Status(status)
-	p.Visibility = practice.Visibility{Kind: practice.VisibilityKind(kind), NetworkID: network.Int64}
+	p.Status, p.Visibility = practice.Status(status), visibilityOf(kind, network)
 	return db.canRead(ctx, q, a, p)
 }
 
