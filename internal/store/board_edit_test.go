@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -30,6 +31,21 @@ func TestBoardEdits(t *testing.T) {
 			t.Errorf("tags only: version %d, %v", edit.Version, err)
 		}
 		wantNotes(t, bs, f.tokyoEd, board.NoteAddressed) // nobody new addressed
+		// A thread's lists keep the order they were given in, on its page and in lists.
+		edit.Tags = []string{"hotels", "costs", "beds"}
+		if err := bs.UpdateThread(as(f.seoulMember), &edit); err != nil {
+			t.Fatal(err)
+		}
+		got, err = bs.Thread(as(f.seoulMember), th.ID)
+		listed, lerr := bs.Threads(as(f.seoulMember), board.ThreadFilter{Board: f.network.ID})
+		if err != nil || lerr != nil || !slices.Equal(got.Tags, edit.Tags) || !slices.Equal(got.ToUsers, edit.ToUsers) {
+			t.Errorf("lists read back: tags %q, to %v (%v, %v)", got.Tags, got.ToUsers, err, lerr)
+		}
+		for _, l := range listed {
+			if l.ID == th.ID && !slices.Equal(l.Tags, edit.Tags) {
+				t.Errorf("tags in the list = %q, want %q", l.Tags, edit.Tags)
+			}
+		}
 		if err := bs.UpdateThread(as(f.tokyoEd), &edit); err != nil {
 			t.Errorf("a moderator of the network's boards edits: %v", err)
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,15 +20,20 @@ const threadColumns = `t.id, t.board_id, t.author_id, t.author_org_id, t.lang, t
 	t.specification, t.supplier, t.unit_price, t.currency, t.quantity, t.unit, t.certifications, t.valid_until,
 	t.title, t.body, (SELECT COUNT(*) FROM posts c WHERE c.thread_id = t.id AND NOT c.hidden)`
 
-func scanThread(s interface{ Scan(...any) error }) (board.Thread, error) {
+// scanThread reads threadColumns, then threadSetColumns into lists.
+func scanThread(s interface{ Scan(...any) error }, lists []sql.NullString) (board.Thread, error) {
 	var t board.Thread
 	var authorOrg, accepted, price, qty sql.NullInt64
 	var answered, validUntil sql.NullTime
 	var hasSupply bool
 	var product, spec, supplier, currency, unit, certs sql.NullString
-	if err := s.Scan(&t.ID, &t.BoardID, &t.AuthorID, &authorOrg, &t.Lang, &accepted, &t.SameCount, &t.Locked,
+	dest := []any{&t.ID, &t.BoardID, &t.AuthorID, &authorOrg, &t.Lang, &accepted, &t.SameCount, &t.Locked,
 		&t.Hidden, &t.Version, &t.CreatedAt, &t.UpdatedAt, &t.ActivityAt, &answered, &hasSupply, &product,
-		&spec, &supplier, &price, &currency, &qty, &unit, &certs, &validUntil, &t.Title, &t.Body, &t.Answers); err != nil {
+		&spec, &supplier, &price, &currency, &qty, &unit, &certs, &validUntil, &t.Title, &t.Body, &t.Answers}
+	for i := range lists {
+		dest = append(dest, &lists[i])
+	}
+	if err := s.Scan(dest...); err != nil {
 		return t, err
 	}
 	t.AuthorOrgID, t.AcceptedID = authorOrg.Int64, accepted.Int64
@@ -46,25 +52,39 @@ func scanThread(s interface{ Scan(...any) error }) (board.Thread, error) {
 // threadsWhere reads the threads matching rest (a condition on t and its board b, then ORDER BY
 // and LIMIT), with their tags, addressees, practices and attachments.
 func threadsWhere(ctx context.Context, q querier, rest string, args ...any) ([]board.Thread, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+threadColumns+` FROM threads t JOIN boards b ON b.id = t.board_id WHERE `+rest, args...)
+	rows, err := q.QueryContext(ctx, `SELECT `+threadColumns+`, `+threadSetColumns+` FROM threads t JOIN boards b ON b.id = t.board_id WHERE `+rest, args...)
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	var out []board.Thread
+	lists := make([]sql.NullString, len(threadSets))
 	for rows.Next() {
-		t, err := scanThread(rows)
+		t, err := scanThread(rows, lists)
 		if err != nil {
-			rows.Close()
 			return nil, err
+		}
+		for i, set := range threadSets {
+			items := splitList(lists[i])
+			if set.list == nil {
+				t.Tags = items
+				continue
+			}
+			for _, item := range items {
+				id, err := strconv.ParseInt(item, 10, 64)
+				if err != nil {
+					return nil, fmt.Errorf("thread %d: %s %q: %w", t.ID, set.table, item, err)
+				}
+				*set.list(&t) = append(*set.list(&t), id)
+			}
 		}
 		out = append(out, t)
 	}
-	err = rows.Err()
-	rows.Close() // before the next query: a transaction has one connection
-	if err != nil {
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return out, loadThreadSets(ctx, q, out)
+	// Closed before the next query: a transaction has one connection.
+	return out, rows.Close()
 }
 
 // threadSets are the tables of a thread's lists. Tags are text; the rest are ids, which list
@@ -80,57 +100,29 @@ var threadSets = []struct {
 	{"board_attachments", "attachment_id", func(t *board.Thread) *[]int64 { return &t.Attachments }},
 }
 
+// threadSetColumns are a thread's lists (threadSets), each in its order as one text joined by
+// commas, as practiceSetColumns are: read with the thread, they cost no round trip of their own
+// (a practice page's questions took six queries, a fifth of the page). Tags hold no comma
+// (board.validTag); the rest are ids.
+var threadSetColumns = func() string {
+	cols := make([]string, len(threadSets))
+	for i, set := range threadSets {
+		v := "x." + set.column
+		if set.list != nil {
+			v = "CAST(" + v + " AS TEXT)"
+		}
+		cols[i] = fmt.Sprintf("(SELECT string_agg(%s, ',' ORDER BY x.position) FROM %s x WHERE x.thread_id = t.id%s)",
+			v, set.table, setFilter(set.table))
+	}
+	return strings.Join(cols, ", ")
+}()
+
 // setFilter restricts board_attachments to the thread's own (post_id 0).
 func setFilter(table string) string {
 	if table == "board_attachments" {
 		return " AND post_id = 0"
 	}
 	return ""
-}
-
-// loadThreadSets fills the lists of every thread given, in one query per list and namesChunk
-// threads.
-func loadThreadSets(ctx context.Context, q querier, ts []board.Thread) error {
-	byID := map[int64]*board.Thread{}
-	var ids []any
-	for i := range ts {
-		byID[ts[i].ID] = &ts[i]
-		ids = append(ids, ts[i].ID)
-	}
-	for len(ids) > 0 {
-		chunk := ids[:min(len(ids), namesChunk)]
-		ids = ids[len(chunk):]
-		for _, set := range threadSets {
-			rows, err := q.QueryContext(ctx, fmt.Sprintf(`SELECT thread_id, %s FROM %s WHERE thread_id IN (%s)%s
-				ORDER BY thread_id, position`, set.column, set.table, placeholders(1, len(chunk)), setFilter(set.table)), chunk...)
-			if err != nil {
-				return err
-			}
-			for rows.Next() {
-				var id, n int64
-				var tag string
-				dest := any(&n)
-				if set.list == nil {
-					dest = &tag
-				}
-				if err := rows.Scan(&id, dest); err != nil {
-					rows.Close()
-					return err
-				}
-				if t := byID[id]; set.list == nil {
-					t.Tags = append(t.Tags, tag)
-				} else {
-					*set.list(t) = append(*set.list(t), n)
-				}
-			}
-			err = rows.Err()
-			rows.Close()
-			if err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }
 
 // writeThreadSets replaces the lists of t.
