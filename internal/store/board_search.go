@@ -59,7 +59,7 @@ func (db *DB) indexBoardText(ctx context.Context, tx *sql.Tx, threadID, postID i
 	}
 	var lang, text string
 	if postID == 0 {
-		ts, err := threadsWhere(ctx, tx, `t.id = $1`, threadID)
+		ts, err := threadsWhere(ctx, tx, false, `t.id = $1`, threadID)
 		if err != nil || len(ts) == 0 || ts[0].Hidden {
 			return err
 		}
@@ -281,7 +281,7 @@ func (db *DB) boardHits(ctx context.Context, q search.Query, top []candidate, do
 			pids = append(pids, d.post)
 		}
 	}
-	ts, err := threadsWhere(ctx, db.rq, `t.id IN (`+placeholders(1, len(tids))+`)`, tids...)
+	ts, err := threadsWhere(ctx, db.rq, false, `t.id IN (`+placeholders(1, len(tids))+`)`, tids...)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -50,32 +49,35 @@ func scanThread(s interface{ Scan(...any) error }, lists []sql.NullString) (boar
 }
 
 // threadsWhere reads the threads matching rest (a condition on t and its board b, then ORDER BY
-// and LIMIT), with their tags, addressees, practices and attachments.
-func threadsWhere(ctx context.Context, q querier, rest string, args ...any) ([]board.Thread, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+threadColumns+`, `+threadSetColumns+` FROM threads t JOIN boards b ON b.id = t.board_id WHERE `+rest, args...)
+// and LIMIT), with their tags, addressees, practices and attachments unless bare.
+func threadsWhere(ctx context.Context, q querier, bare bool, rest string, args ...any) ([]board.Thread, error) {
+	cols := threadColumns
+	if !bare {
+		cols += ", " + threadSetColumns
+	}
+	rows, err := q.QueryContext(ctx, `SELECT `+cols+` FROM threads t JOIN boards b ON b.id = t.board_id WHERE `+rest, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []board.Thread
-	lists := make([]sql.NullString, len(threadSets))
+	var lists []sql.NullString
+	if !bare {
+		lists = make([]sql.NullString, len(threadSets))
+	}
 	for rows.Next() {
 		t, err := scanThread(rows, lists)
 		if err != nil {
 			return nil, err
 		}
-		for i, set := range threadSets {
-			items := splitList(lists[i])
+		for i, set := range threadSets[:len(lists)] {
 			if set.list == nil {
-				t.Tags = items
-				continue
+				t.Tags, err = splitList(lists[i])
+			} else {
+				*set.list(&t), err = splitIDs(lists[i])
 			}
-			for _, item := range items {
-				id, err := strconv.ParseInt(item, 10, 64)
-				if err != nil {
-					return nil, fmt.Errorf("thread %d: %s %q: %w", t.ID, set.table, item, err)
-				}
-				*set.list(&t) = append(*set.list(&t), id)
+			if err != nil {
+				return nil, fmt.Errorf("thread %d: %s: %w", t.ID, set.table, err)
 			}
 		}
 		out = append(out, t)
@@ -100,10 +102,8 @@ var threadSets = []struct {
 	{"board_attachments", "attachment_id", func(t *board.Thread) *[]int64 { return &t.Attachments }},
 }
 
-// threadSetColumns are a thread's lists (threadSets), each in its order as one text joined by
-// commas, as practiceSetColumns are: read with the thread, they cost no round trip of their own
-// (a practice page's questions took six queries, a fifth of the page). Tags hold no comma
-// (board.validTag); the rest are ids.
+// threadSetColumns are a thread's lists (threadSets), read with it (listColumn): a practice
+// page's questions took six queries, a fifth of the page.
 var threadSetColumns = func() string {
 	cols := make([]string, len(threadSets))
 	for i, set := range threadSets {
@@ -111,8 +111,7 @@ var threadSetColumns = func() string {
 		if set.list != nil {
 			v = "CAST(" + v + " AS TEXT)"
 		}
-		cols[i] = fmt.Sprintf("(SELECT string_agg(%s, ',' ORDER BY x.position) FROM %s x WHERE x.thread_id = t.id%s)",
-			v, set.table, setFilter(set.table))
+		cols[i] = listColumn(v, set.table, "x.thread_id = t.id"+setFilter(set.table))
 	}
 	return strings.Join(cols, ", ")
 }()
@@ -152,7 +151,7 @@ func (db *DB) visibleThread(ctx context.Context, q querier, a citypact.Actor, id
 	if lock && db.Engine == Postgres {
 		rest += " FOR UPDATE OF t" // the thread only: the board and the counted posts stay free
 	}
-	ts, err := threadsWhere(ctx, q, rest, id)
+	ts, err := threadsWhere(ctx, q, false, rest, id)
 	if err != nil {
 		return board.Board{}, board.Thread{}, board.Relations{}, err
 	}
@@ -294,7 +293,7 @@ func (bs *BoardStore) Threads(ctx context.Context, f board.ThreadFilter) (_ []bo
 		n := args.add(p.After)
 		where = append(where, fmt.Sprintf(`(t.activity_at, t.id) < (SELECT a.activity_at, a.id FROM threads a WHERE a.id = $%d)`, n))
 	}
-	return threadsWhere(ctx, db.rq, strings.Join(where, " AND ")+" ORDER BY "+order+sqlLimit(p.Limit), args...)
+	return threadsWhere(ctx, db.rq, f.Bare, strings.Join(where, " AND ")+" ORDER BY "+order+sqlLimit(p.Limit), args...)
 }
 
 // threadAudit is what the audit log keeps of a thread.

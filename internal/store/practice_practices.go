@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -79,13 +78,13 @@ func practiceRows(ctx context.Context, q querier, rest string, args ...any) ([]p
 	return scanPractices(ctx, q, false, rest, args...)
 }
 
-// practiceSetColumns are a practice's tags, SDG targets and sources (its lineage), each list in
-// its order as one text joined by commas, which none of them can hold (checkTags refuses a tag
-// with one; SDG target codes such as 3.b have none; sources are ids); NULL for an empty list. Read with the
-// practice, they cost no round trip of their own. string_agg is SQLite's too, since 3.44.
-const practiceSetColumns = `(SELECT string_agg(x.tag, ',' ORDER BY x.position) FROM practice_tags x WHERE x.practice_id = p.id),
-	(SELECT string_agg(x.target, ',' ORDER BY x.position) FROM practice_sdg x WHERE x.practice_id = p.id),
-	(SELECT string_agg(CAST(x.source_id AS TEXT), ',' ORDER BY x.position) FROM practice_lineage x WHERE x.practice_id = p.id)`
+// practiceSetColumns are a practice's tags, SDG targets and sources (its lineage), read with it
+// (listColumn).
+var practiceSetColumns = strings.Join([]string{
+	listColumn("x.tag", "practice_tags", "x.practice_id = p.id"),
+	listColumn("x.target", "practice_sdg", "x.practice_id = p.id"),
+	listColumn("CAST(x.source_id AS TEXT)", "practice_lineage", "x.practice_id = p.id"),
+}, ",\n\t")
 
 // scanPractices reads the practices matching rest, with their sets or without.
 func scanPractices(ctx context.Context, q querier, sets bool, rest string, args ...any) ([]practice.Practice, error) {
@@ -110,13 +109,14 @@ func scanPractices(ctx context.Context, q querier, sets bool, rest string, args 
 			return nil, err
 		}
 		done()
-		p.Tags, p.SDGTargets = splitList(tagList), splitList(sdgList)
-		for _, s := range splitList(sourceList) {
-			id, err := strconv.ParseInt(s, 10, 64)
-			if err != nil {
-				return nil, fmt.Errorf("practice %d: source %q: %w", p.ID, s, err)
+		var err error
+		if p.Tags, err = splitList(tagList); err == nil {
+			if p.SDGTargets, err = splitList(sdgList); err == nil {
+				p.AdaptedFrom, err = splitIDs(sourceList)
 			}
-			p.AdaptedFrom = append(p.AdaptedFrom, id)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("practice %d: %w", p.ID, err)
 		}
 		out = append(out, p)
 	}
@@ -125,14 +125,6 @@ func scanPractices(ctx context.Context, q querier, sets bool, rest string, args 
 	}
 	// Closed before the next query: a transaction has one connection.
 	return out, rows.Close()
-}
-
-// splitList splits a list of practiceSetColumns; nil when empty.
-func splitList(s sql.NullString) []string {
-	if !s.Valid || s.String == "" {
-		return nil
-	}
-	return strings.Split(s.String, ",")
 }
 
 // practiceByID reads one practice whatever the actor; the caller decides what they may see.

@@ -82,7 +82,7 @@ func (s *Server) practicePage(w http.ResponseWriter, r *http.Request, status int
 			Size: sizeText(tr, at.Size), Href: "/attachments/" + strconv.FormatInt(at.ID, 10), CanDelete: pg.CanEdit})
 	}
 	// Questions about this practice: threads on the boards that link it.
-	qs, err := s.Boards.Threads(ctx, board.ThreadFilter{Practice: p.ID, Page: citypact.Page{Limit: boardPage}})
+	qs, err := s.Boards.Threads(ctx, board.ThreadFilter{Practice: p.ID, Bare: true, Page: citypact.Page{Limit: boardPage}})
 	if err != nil {
 		return err
 	}
