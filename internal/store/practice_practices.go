@@ -88,16 +88,23 @@ var practiceSetColumns = strings.Join([]string{
 
 // scanPractices reads the practices matching rest, with their sets or without.
 func scanPractices(ctx context.Context, q querier, sets bool, rest string, args ...any) ([]practice.Practice, error) {
+	var out []practice.Practice
+	err := eachPractice(ctx, q, sets, rest, args, func(p practice.Practice) { out = append(out, p) })
+	return out, err
+}
+
+// eachPractice hands fn each practice matching rest as it is read, so that the caller can work on
+// one while the next ones arrive.
+func eachPractice(ctx context.Context, q querier, sets bool, rest string, args []any, fn func(practice.Practice)) error {
 	cols := practiceColumns
 	if sets {
 		cols += ", " + practiceSetColumns
 	}
 	rows, err := q.QueryContext(ctx, `SELECT `+cols+` FROM practices p WHERE `+rest, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var out []practice.Practice
 	for rows.Next() {
 		var p practice.Practice
 		dest, done := practiceDest(&p)
@@ -106,7 +113,7 @@ func scanPractices(ctx context.Context, q querier, sets bool, rest string, args 
 			dest = append(dest, &tagList, &sdgList, &sourceList)
 		}
 		if err := rows.Scan(dest...); err != nil {
-			return nil, err
+			return err
 		}
 		done()
 		var err error
@@ -116,15 +123,15 @@ func scanPractices(ctx context.Context, q querier, sets bool, rest string, args 
 			}
 		}
 		if err != nil {
-			return nil, fmt.Errorf("practice %d: %w", p.ID, err)
+			return fmt.Errorf("practice %d: %w", p.ID, err)
 		}
-		out = append(out, p)
+		fn(p)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	// Closed before the next query: a transaction has one connection.
-	return out, rows.Close()
+	return rows.Close()
 }
 
 // practiceByID reads one practice whatever the actor; the caller decides what they may see.

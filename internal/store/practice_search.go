@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/i18n"
@@ -439,28 +440,42 @@ func bm25(cands []candidate, lengths []float64, tfs [][]float64) {
 }
 
 // hits reads the practices and translations of the documents picked, in order, with their
-// snippets.
+// snippets. Each snippet is cut on its own goroutine as soon as its text has been read, while the
+// next rows arrive: twenty snippets took as long as reading the twenty practices, which they now
+// overlap (and a second processor, when there is one, shares them).
 func (db *DB) hits(ctx context.Context, q search.Query, top []candidate) ([]practice.Hit, error) {
 	ids := make([]any, len(top))
+	place := make(map[int64]int, len(top)) // a document's place in top
 	for i, c := range top {
 		ids[i] = c.doc >> slotBits
+		place[c.doc] = i
 	}
-	ps, err := practicesWhere(ctx, db.rq, `p.id IN (`+placeholders(1, len(ids))+`)`, ids...)
+	type text struct{ lang, title, summary, body string }
+	texts := make([]text, len(top))
+	snippets := make([][]search.Segment, len(top))
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	cut := func(i int, t text) {
+		texts[i] = t
+		wg.Go(func() { snippets[i] = search.SnippetOfLong(snippetSource(t.summary, t.body), q, snippetWidth) })
+	}
+	byID := map[int64]practice.Practice{}
+	err := eachPractice(ctx, db.rq, true, `p.id IN (`+placeholders(1, len(ids))+`)`, ids, func(p practice.Practice) {
+		byID[p.ID] = p
+		if i, ok := place[docID(p.ID, 0)]; ok {
+			cut(i, text{p.Lang, p.Title, p.Summary, p.Body})
+		}
+	})
 	if err != nil {
 		return nil, err
 	}
-	byID := map[int64]practice.Practice{}
-	for _, p := range ps {
-		byID[p.ID] = p
-	}
-	type text struct{ lang, title, summary, body string }
-	translated := map[int64]text{}
 	var tids []any
 	for _, c := range top {
 		if c.doc&maxSlot != 0 {
 			tids = append(tids, c.doc>>slotBits)
 		}
 	}
+	found := make([]bool, len(top)) // the translations read
 	if len(tids) > 0 {
 		rows, err := db.rq.QueryContext(ctx, `SELECT practice_id, slot, lang, title, summary, body FROM practice_translations
 			WHERE practice_id IN (`+placeholders(1, len(tids))+`)`, tids...)
@@ -475,7 +490,10 @@ func (db *DB) hits(ctx context.Context, q search.Query, top []candidate) ([]prac
 				rows.Close()
 				return nil, err
 			}
-			translated[docID(id, slot)] = t
+			if i, ok := place[docID(id, slot)]; ok {
+				found[i] = true
+				cut(i, t)
+			}
 		}
 		err = rows.Err()
 		rows.Close()
@@ -483,20 +501,16 @@ func (db *DB) hits(ctx context.Context, q search.Query, top []candidate) ([]prac
 			return nil, err
 		}
 	}
+	wg.Wait()
 	hits := make([]practice.Hit, 0, len(top))
-	for _, c := range top {
+	for i, c := range top {
 		p, ok := byID[c.doc>>slotBits]
-		if !ok {
+		if !ok || c.doc&maxSlot != 0 && !found[i] {
 			continue // deleted meanwhile
 		}
-		t := text{p.Lang, p.Title, p.Summary, p.Body}
-		if c.doc&maxSlot != 0 {
-			if t, ok = translated[c.doc]; !ok {
-				continue // deleted meanwhile
-			}
-		}
+		t := texts[i]
 		hits = append(hits, practice.Hit{Practice: p, Lang: t.lang, Title: t.title, Summary: t.summary, Score: c.score,
-			Snippet: search.SnippetOfLong(snippetSource(t.summary, t.body), q, snippetWidth)})
+			Snippet: snippets[i]})
 	}
 	return hits, nil
 }

@@ -187,6 +187,14 @@ func TestSearchCapsTotal(t *testing.T) {
 		var got []int64
 		for _, h := range res.Hits {
 			got = append(got, h.Practice.ID)
+			// Each hit's snippet is cut from its own text ("How Curfew 3 worked. …").
+			var snippet strings.Builder
+			for _, s := range h.Snippet {
+				snippet.WriteString(s.Text)
+			}
+			if !strings.Contains(snippet.String(), h.Practice.Title+" ") {
+				t.Errorf("hit %q has the snippet %q", h.Practice.Title, snippet.String())
+			}
 		}
 		if want := ids(ps[2:]); !slices.Equal(sorted(got), sorted(want)) {
 			t.Errorf("ranked %v, want the newest %v", got, want)
