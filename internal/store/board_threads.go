@@ -61,7 +61,7 @@ func threadsWhere(ctx context.Context, q querier, bare bool, rest string, args .
 	}
 	defer rows.Close()
 	var out []board.Thread
-	var lists []sql.NullString
+	var lists []sql.NullString // one per threadSets; none when bare
 	if !bare {
 		lists = make([]sql.NullString, len(threadSets))
 	}
@@ -70,7 +70,8 @@ func threadsWhere(ctx context.Context, q querier, bare bool, rest string, args .
 		if err != nil {
 			return nil, err
 		}
-		for i, set := range threadSets[:len(lists)] {
+		for i := range lists {
+			set := threadSets[i]
 			if set.list == nil {
 				t.Tags, err = splitList(lists[i])
 			} else {

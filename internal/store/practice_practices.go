@@ -116,15 +116,13 @@ func eachPractice(ctx context.Context, q querier, sets bool, rest string, args [
 			return err
 		}
 		done()
-		var err error
-		if p.Tags, err = splitList(tagList); err == nil {
-			if p.SDGTargets, err = splitList(sdgList); err == nil {
-				p.AdaptedFrom, err = splitIDs(sourceList)
-			}
-		}
-		if err != nil {
+		tags, errTags := splitList(tagList)
+		sdgs, errSDGs := splitList(sdgList)
+		sources, errSources := splitIDs(sourceList)
+		if err := errors.Join(errTags, errSDGs, errSources); err != nil {
 			return fmt.Errorf("practice %d: %w", p.ID, err)
 		}
+		p.Tags, p.SDGTargets, p.AdaptedFrom = tags, sdgs, sources
 		fn(p)
 	}
 	if err := rows.Err(); err != nil {

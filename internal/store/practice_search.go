@@ -452,11 +452,12 @@ func (db *DB) hits(ctx context.Context, q search.Query, top []candidate) ([]prac
 	}
 	type text struct{ lang, title, summary, body string }
 	texts := make([]text, len(top))
+	read := make([]bool, len(top)) // whether the document's text was read (not deleted meanwhile)
 	snippets := make([][]search.Segment, len(top))
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	cut := func(i int, t text) {
-		texts[i] = t
+		texts[i], read[i] = t, true
 		wg.Go(func() { snippets[i] = search.SnippetOfLong(snippetSource(t.summary, t.body), q, snippetWidth) })
 	}
 	byID := map[int64]practice.Practice{}
@@ -475,7 +476,6 @@ func (db *DB) hits(ctx context.Context, q search.Query, top []candidate) ([]prac
 			tids = append(tids, c.doc>>slotBits)
 		}
 	}
-	found := make([]bool, len(top)) // the translations read
 	if len(tids) > 0 {
 		rows, err := db.rq.QueryContext(ctx, `SELECT practice_id, slot, lang, title, summary, body FROM practice_translations
 			WHERE practice_id IN (`+placeholders(1, len(tids))+`)`, tids...)
@@ -491,7 +491,6 @@ func (db *DB) hits(ctx context.Context, q search.Query, top []candidate) ([]prac
 				return nil, err
 			}
 			if i, ok := place[docID(id, slot)]; ok {
-				found[i] = true
 				cut(i, t)
 			}
 		}
@@ -505,7 +504,7 @@ func (db *DB) hits(ctx context.Context, q search.Query, top []candidate) ([]prac
 	hits := make([]practice.Hit, 0, len(top))
 	for i, c := range top {
 		p, ok := byID[c.doc>>slotBits]
-		if !ok || c.doc&maxSlot != 0 && !found[i] {
+		if !ok || !read[i] {
 			continue // deleted meanwhile
 		}
 		t := texts[i]
