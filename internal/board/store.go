@@ -30,8 +30,9 @@ type ThreadFilter struct {
 	AddressedTo int64  // threads addressed to this organisation or to its staff
 	Practice    int64  // threads linking this practice ("questions about this practice")
 	Unanswered  bool   // questions without an accepted answer, oldest first (what waits longest)
-	// Bare leaves out the threads' lists (tags, addressees, practices, attachments), for a page
-	// that only links the threads: reading them was half the cost of a practice page's questions.
+	// Bare leaves out the threads' bodies, answer counts and lists (tags, addressees, practices,
+	// attachments), for a page that only links the threads: reading them was most of the cost
+	// of a practice page's questions.
 	Bare bool
 	// Page: by latest activity, newest first; Page.After is the last thread id seen, whose
 	// activity time the store looks up to continue after it (keyset on activity, id).

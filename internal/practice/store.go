@@ -165,9 +165,11 @@ type Store interface {
 	// AttachmentUsage is the bytes of all attachments of an organisation, for CheckUpload.
 	AttachmentUsage(ctx context.Context, ownerID int64) (int64, error)
 
-	// Related returns what a practice page shows beside practice id, as Translations and
-	// Attachments return them, and its lineage, for one check that the actor may see it.
-	Related(ctx context.Context, id int64) (Related, error)
+	// Related returns what a practice page shows beside p, as Translations and Attachments
+	// return them, and its lineage. p is the practice as Practice or PracticeBySlug returned it
+	// to the same actor: whether the actor may see it is decided again on it, without reading
+	// it twice.
+	Related(ctx context.Context, p Practice) (Related, error)
 
 	CreateHandbook(ctx context.Context, h *Handbook) error
 	// UpdateHandbook replaces the title, summary, items (and their order), shares and

@@ -46,14 +46,16 @@ func TestBoardEdits(t *testing.T) {
 				t.Errorf("tags in the list = %q, want %q", l.Tags, edit.Tags)
 			}
 		}
-		// A bare list (for pages that only link threads) has the same threads, without lists.
+		// A bare list (for pages that only link threads) has the same threads, without bodies,
+		// answer counts or lists.
 		bare, err := bs.Threads(as(f.seoulMember), board.ThreadFilter{Board: f.network.ID, Bare: true})
 		if err != nil || len(bare) != len(listed) {
 			t.Fatalf("bare list: %d threads, %v; want %d", len(bare), err, len(listed))
 		}
 		for i, l := range bare {
-			if l.ID != listed[i].ID || l.Title != listed[i].Title || l.Status() != listed[i].Status() || l.Tags != nil || l.ToUsers != nil {
-				t.Errorf("bare thread %d = %+v, want %+v without lists", i, l, listed[i])
+			if l.ID != listed[i].ID || l.Title != listed[i].Title || l.Status() != listed[i].Status() || l.Tags != nil || l.ToUsers != nil ||
+				l.Body != "" || l.Answers != 0 {
+				t.Errorf("bare thread %d = %+v, want %+v without body, answers or lists", i, l, listed[i])
 			}
 		}
 		if err := bs.UpdateThread(as(f.tokyoEd), &edit); err != nil {

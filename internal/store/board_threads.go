@@ -14,10 +14,17 @@ import (
 )
 
 // threadColumns are a thread's own columns under the alias t; Answers counts its visible posts.
-const threadColumns = `t.id, t.board_id, t.author_id, t.author_org_id, t.lang, t.accepted_id, t.same_count, t.locked,
+const threadColumns = threadHeadColumns + `, t.body, (SELECT COUNT(*) FROM posts c WHERE c.thread_id = t.id AND NOT c.hidden)`
+
+// threadHeadColumns are threadColumns but the body and the count of answers, which a bare thread
+// leaves out (scanThread reads them as empty).
+const threadHeadColumns = `t.id, t.board_id, t.author_id, t.author_org_id, t.lang, t.accepted_id, t.same_count, t.locked,
 	t.hidden, t.version, t.created_at, t.updated_at, t.activity_at, t.answered_at, t.has_supply, t.product,
 	t.specification, t.supplier, t.unit_price, t.currency, t.quantity, t.unit, t.certifications, t.valid_until,
-	t.title, t.body, (SELECT COUNT(*) FROM posts c WHERE c.thread_id = t.id AND NOT c.hidden)`
+	t.title`
+
+// bareThreadColumns are threadColumns with an empty body and no answers counted.
+const bareThreadColumns = threadHeadColumns + `, '', 0`
 
 // scanThread reads threadColumns, then threadSetColumns into lists.
 func scanThread(s interface{ Scan(...any) error }, lists []sql.NullString) (board.Thread, error) {
@@ -49,11 +56,12 @@ func scanThread(s interface{ Scan(...any) error }, lists []sql.NullString) (boar
 }
 
 // threadsWhere reads the threads matching rest (a condition on t and its board b, then ORDER BY
-// and LIMIT), with their tags, addressees, practices and attachments unless bare.
+// and LIMIT), with their bodies, answer counts, tags, addressees, practices and attachments
+// unless bare.
 func threadsWhere(ctx context.Context, q querier, bare bool, rest string, args ...any) ([]board.Thread, error) {
-	cols := threadColumns
+	cols := bareThreadColumns
 	if !bare {
-		cols += ", " + threadSetColumns
+		cols = threadColumns + ", " + threadSetColumns
 	}
 	rows, err := q.QueryContext(ctx, `SELECT `+cols+` FROM threads t JOIN boards b ON b.id = t.board_id WHERE `+rest, args...)
 	if err != nil {

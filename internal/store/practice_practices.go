@@ -453,7 +453,7 @@ func (db *DB) visiblePractice(ctx context.Context, q querier, a citypact.Actor, 
 }
 
 // checkVisible is visiblePractice for callers that only need to know the actor may see practice
-// id (a practice page asks four times): it reads what deciding needs, not the text.
+// id: it reads what deciding needs, not the text.
 func (db *DB) checkVisible(ctx context.Context, q querier, a citypact.Actor, id int64) error {
 	p := practice.Practice{ID: id}
 	var status, kind string

@@ -2,47 +2,61 @@ package store
 
 import (
 	"context"
+	"slices"
 
 	"github.com/citypact/citypact"
 	"github.com/citypact/citypact/internal/practice"
 )
 
-// Related returns what a practice page shows beside practice id (see practice.Store), with one
-// check that the actor may see it where asking Translations, Attachments and the lineage apart
-// would check three times.
-func (db *DB) Related(ctx context.Context, id int64) (_ practice.Related, err error) {
-	defer citypact.Wrap(&err, "store.Related(%d)", id)
+// Related returns what a practice page shows beside p (see practice.Store). The actor's right to
+// see p is decided on p as the caller read it, so that a page does not read the practice twice
+// (for a visitor, that takes no query).
+func (db *DB) Related(ctx context.Context, p practice.Practice) (_ practice.Related, err error) {
+	defer citypact.Wrap(&err, "store.Related(%d)", p.ID)
 	ctx = db.reading(ctx)
 	a := citypact.ActorFrom(ctx)
-	if err := db.checkVisible(ctx, db.rq, a, id); err != nil {
+	if err := db.canRead(ctx, db.rq, a, p); err != nil {
 		return practice.Related{}, err
 	}
 	var r practice.Related
-	if r.Translations, err = translationsOf(ctx, db.rq, id); err != nil {
+	if r.Translations, err = translationsOf(ctx, db.rq, p.ID); err != nil {
 		return practice.Related{}, err
 	}
-	if r.Attachments, err = attachmentsOf(ctx, db.rq, id); err != nil {
+	if r.Attachments, err = attachmentsOf(ctx, db.rq, p.ID); err != nil {
 		return practice.Related{}, err
 	}
-	if r.Sources, r.Adaptations, err = db.lineage(ctx, a, id); err != nil {
+	if r.Sources, r.Adaptations, err = db.lineage(ctx, a, p); err != nil {
 		return practice.Related{}, err
 	}
 	return r, nil
 }
 
-// lineage returns the practices id was adapted from and those adapted from it, each list holding
-// only practices a may see, in the author's order and newest first respectively; read without
-// their own sets, which a list of links does not show. The caller has checked a may see id.
-func (db *DB) lineage(ctx context.Context, a citypact.Actor, id int64) (sources, adaptations []practice.Practice, err error) {
-	args := []any{id}
+// lineage returns the practices p was adapted from and those adapted from it, each list holding
+// only practices a may see, in the author's order and newest first respectively; read in one
+// query, as a statement costs a page more than its rows, and without their own sets, which a list
+// of links does not show. A source is told from an adaptation by p.AdaptedFrom:
+// no practice is both, which would be a cycle.
+func (db *DB) lineage(ctx context.Context, a citypact.Actor, p practice.Practice) (sources, adaptations []practice.Practice, err error) {
+	args := []any{p.ID}
 	arg := func(v any) int { args = append(args, v); return len(args) }
 	vis := db.practiceVisible(a, "p", arg)
-	sources, err = practiceRows(ctx, db.rq, `p.id IN (SELECT source_id FROM practice_lineage WHERE practice_id = $1) AND `+vis+`
-		ORDER BY (SELECT position FROM practice_lineage l WHERE l.practice_id = $1 AND l.source_id = p.id)`, args...)
+	near := `p.id IN (SELECT practice_id FROM practice_lineage WHERE source_id = $1)`
+	if len(p.AdaptedFrom) > 0 {
+		near = `(` + near + ` OR p.id IN (SELECT source_id FROM practice_lineage WHERE practice_id = $1))`
+	}
+	rows, err := practiceRows(ctx, db.rq, near+` AND `+vis+` ORDER BY p.id DESC`, args...)
 	if err != nil {
 		return nil, nil, err
 	}
-	adaptations, err = practiceRows(ctx, db.rq, `p.id IN (SELECT practice_id FROM practice_lineage WHERE source_id = $1) AND `+vis+`
-		ORDER BY p.id DESC`, args...)
-	return sources, adaptations, err
+	for _, q := range rows {
+		if slices.Contains(p.AdaptedFrom, q.ID) {
+			sources = append(sources, q)
+		} else {
+			adaptations = append(adaptations, q)
+		}
+	}
+	slices.SortFunc(sources, func(x, y practice.Practice) int {
+		return slices.Index(p.AdaptedFrom, x.ID) - slices.Index(p.AdaptedFrom, y.ID)
+	})
+	return sources, adaptations, nil
 }

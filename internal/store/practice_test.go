@@ -614,18 +614,18 @@ func TestRelated(t *testing.T) {
 		}
 		att := mustAttach(t, db, as(l.taipeiEd), a.ID, "sop.pdf", []byte("%PDF-1.4\n%%EOF\n"))
 
-		r, err := db.Related(visitor, a.ID)
+		r, err := db.Related(visitor, a)
 		if err != nil || !slices.Equal(ids(r.Sources), []int64{src.ID}) || len(r.Adaptations) != 0 {
 			t.Errorf("lineage of the adaptation: %v %v %v", ids(r.Sources), ids(r.Adaptations), err)
 		}
 		if len(r.Translations) != 1 || r.Translations[0].Lang != "ko" || len(r.Attachments) != 1 || r.Attachments[0].ID != att.ID {
 			t.Errorf("translations %+v, attachments %+v", r.Translations, r.Attachments)
 		}
-		r, _ = db.Related(visitor, src.ID)
+		r, _ = db.Related(visitor, src)
 		if !slices.Equal(ids(r.Adaptations), []int64{a.ID}) {
 			t.Errorf("visitor sees adaptations %v", ids(r.Adaptations))
 		}
-		r, _ = db.Related(as(l.tokyoEd), src.ID)
+		r, _ = db.Related(as(l.tokyoEd), src)
 		if !slices.Equal(ids(r.Adaptations), []int64{b.ID, a.ID}) {
 			t.Errorf("Tokyo sees adaptations %v", ids(r.Adaptations))
 		}
@@ -635,13 +635,25 @@ func TestRelated(t *testing.T) {
 			ctx     context.Context
 			visible bool
 		}{{"owner", as(l.tokyoEd), true}, {"visitor", visitor, false}, {"other editor", as(l.seoulEd), false}, {"other member", as(l.taipeiMember), false}} {
-			r, err := db.Related(c.ctx, b.ID)
+			r, err := db.Related(c.ctx, b)
 			switch {
 			case c.visible && (err != nil || !slices.Equal(ids(r.Sources), []int64{src.ID})):
 				t.Errorf("%s: Related of an own-organisation practice: %+v, %v", c.who, r, err)
 			case !c.visible && citypact.KindOf(err) != citypact.KindNotFound:
 				t.Errorf("%s: Related of an own-organisation practice: %+v, %v, want not found", c.who, r, err)
 			}
+		}
+		// Sources come in the author's order, not by id, and apart from adaptations read with them.
+		c := newPractice(l.tokyo.ID, "Tokyo's public version")
+		c.AdaptedFrom = []int64{src.ID, a.ID}
+		c = l.mustPublished(t, as(l.tokyoEd), c)
+		r, err = db.Related(visitor, c)
+		if err != nil || !slices.Equal(ids(r.Sources), []int64{src.ID, a.ID}) || len(r.Adaptations) != 0 {
+			t.Errorf("sources in the author's order: %v %v %v", ids(r.Sources), ids(r.Adaptations), err)
+		}
+		r, err = db.Related(visitor, a)
+		if err != nil || !slices.Equal(ids(r.Sources), []int64{src.ID}) || !slices.Equal(ids(r.Adaptations), []int64{c.ID}) {
+			t.Errorf("a practice both adapted and adapted from: %v %v %v", ids(r.Sources), ids(r.Adaptations), err)
 		}
 		// A source naming its adaptation would close a cycle.
 		src.AdaptedFrom = []int64{a.ID}

@@ -33,7 +33,7 @@ func (s *Server) practicePage(w http.ResponseWriter, r *http.Request, status int
 	if err != nil {
 		return err
 	}
-	rel, err := s.Practices.Related(ctx, p.ID)
+	rel, err := s.Practices.Related(ctx, p)
 	if err != nil {
 		return err
 	}
