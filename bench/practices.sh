@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the practice-page figures of docs/BENCHMARKS.md: the demo hub on SQLite, served on
-# CPU 1, wrk on CPU 0, 64 connections. A practice page (Taipei's SOP handbook practice, with its
-# versions, translations and lineage) is measured at one URL, which visitors get from the page
+# CPU 1, wrk on CPU 0, 64 connections. A practice page (Taipei's SOP practice, with its tags, SDG
+# target, version and the question that links it) is measured at one URL, which visitors get from the page
 # cache, and at URLs that never repeat (a counter the handler ignores but the cache keys on), which
 # is the work of a page nobody has asked for since the last publish; then a library search.
 #
