@@ -40,11 +40,10 @@ func (db *DB) lineage(ctx context.Context, a citypact.Actor, p practice.Practice
 	args := []any{p.ID}
 	arg := func(v any) int { args = append(args, v); return len(args) }
 	vis := db.practiceVisible(a, "p", arg)
-	near := `p.id IN (SELECT practice_id FROM practice_lineage WHERE source_id = $1)`
-	if len(p.AdaptedFrom) > 0 {
-		near = `(` + near + ` OR p.id IN (SELECT source_id FROM practice_lineage WHERE practice_id = $1))`
-	}
-	rows, err := practiceRows(ctx, db.rq, near+` AND `+vis+` ORDER BY p.id DESC`, args...)
+	// One IN over both sides: written as two INs joined by OR, PostgreSQL would scan every
+	// practice rather than look each one up by its key.
+	rows, err := practiceRows(ctx, db.rq, `p.id IN (SELECT practice_id FROM practice_lineage WHERE source_id = $1
+		UNION ALL SELECT source_id FROM practice_lineage WHERE practice_id = $1) AND `+vis+` ORDER BY p.id DESC`, args...)
 	if err != nil {
 		return nil, nil, err
 	}
