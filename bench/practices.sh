@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Reproduces the practice-page figures of docs/BENCHMARKS.md: the demo hub on SQLite, served on
-# CPU 1, wrk on CPU 0, 64 connections. A practice page (Taipei's SOP practice, with its tags, SDG
-# target, version and the question that links it) is measured at one URL, which visitors get from the page
-# cache, and at URLs that never repeat (a counter the handler ignores but the cache keys on), which
-# is the work of a page nobody has asked for since the last publish; then a library search.
+# CPU 1, wrk on CPU 0, 64 connections. A practice page (Taipei's SOP practice, with its tags,
+# SDG target, version and the question that links it) is measured at one URL, which visitors get
+# from the page cache, and at URLs that never repeat (a counter the handler ignores but the cache
+# keys on), which is the work of a page nobody has asked for since the last publish; then a
+# library search.
 #
 # Usage: bench/practices.sh [rounds] [duration]
 set -euo pipefail
